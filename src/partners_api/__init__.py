@@ -1,0 +1,3 @@
+"""SIP Caller Partners REST API."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,3 @@
+from partners_api.cli.main import cli
+
+cli()

@@ -1,0 +1,1 @@
+"""Domain layer: the rules of partners, customers and API keys, free of HTTP."""

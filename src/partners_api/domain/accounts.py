@@ -1,0 +1,129 @@
+"""Creation of partner and distributor accounts, shared by the API and the CLI."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partners_api.domain import views
+from partners_api.domain.clock import utc_now
+from partners_api.domain.enums import AccountType, OriginType, PartnerState, Role
+from partners_api.domain.fields import slugify_code
+from partners_api.domain.ids import new_id
+from partners_api.domain.schemas import PartnerCreate
+from partners_api.exceptions import ConflictError, NotFoundError, ValidationError
+from partners_api.settings import Settings
+from partners_api.storage import accounts as account_rows
+from partners_api.storage import members as member_rows
+from partners_api.storage.errors import violated_unique_constraint
+
+
+async def create_account(
+    connection: AsyncConnection,
+    settings: Settings,
+    body: PartnerCreate,
+    *,
+    account_type: AccountType,
+    parent_id: uuid.UUID | None,
+    origin: OriginType,
+    account_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Insert an account and its first member, a PartnerAdmin; return the account id.
+
+    Raises ``ValidationError`` for a level outside the settings or a name that yields no
+    code, and ``ConflictError`` for a code or member email already in use.
+    """
+    level = body.level or settings.default_partner_level
+    if level not in settings.partner_levels:
+        accepted = ", ".join(settings.partner_levels)
+        raise ValidationError(
+            {"level": f"Invalid level {level!r}; accepted levels are: {accepted}."}
+        )
+
+    code = body.code or slugify_code(body.partnerName)
+    if code is None:
+        raise ValidationError(
+            {
+                "code": "No code can be derived from partnerName; send a code of 2 to 63 "
+                "lower-case letters, digits or hyphens."
+            }
+        )
+    if await account_rows.code_exists(connection, code):
+        raise _code_conflict(code, defaulted=body.code is None)
+    if await member_rows.email_exists(connection, body.email):
+        raise email_conflict(body.email)
+
+    now = utc_now()
+    account_id = account_id or new_id()
+    contact = body.contactData.model_dump(exclude_none=True) if body.contactData else {}
+    account: dict[str, Any] = {
+        "id": account_id,
+        "type": account_type.value,
+        "parent_id": parent_id,
+        "name": body.partnerName,
+        "name_key": body.partnerName.casefold(),
+        "code": code,
+        "country_ids": list(body.countryIds),
+        "state": PartnerState.ACTIVE.value,
+        "level": level,
+        "sign_up_data": {"originType": origin.value},
+        "contact_data": contact,
+        "logo": body.logo.model_dump() if body.logo else None,
+        "customers_count": 0,
+        "api_keys_created": 0,
+        "api_keys_deleted": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    member: dict[str, Any] = {
+        "id": new_id(),
+        "account_id": account_id,
+        "customer_id": None,
+        "first_name": body.firstName,
+        "last_name": body.lastName,
+        "email": body.email,
+        "email_key": body.email.lower(),
+        "phone_number": contact.get("phone"),
+        "language_id": body.languageId,
+        "time_zone_id": body.timeZoneId,
+        "roles": [Role.PARTNER_ADMIN.value],
+        "created_at": now,
+    }
+    try:
+        await account_rows.insert_account(connection, account)
+        await member_rows.insert_member(connection, member)
+    except IntegrityError as exc:
+        # A concurrent request took the code or the email between the checks above
+        # and the insert.
+        if violated_unique_constraint(exc, "uq_accounts_code", "accounts", "code"):
+            raise _code_conflict(code, defaulted=body.code is None) from exc
+        if violated_unique_constraint(exc, "uq_members_email_key", "members", "email_key"):
+            raise email_conflict(body.email) from exc
+        raise
+    return account_id
+
+
+async def load_account_view(connection: AsyncConnection, account_id: uuid.UUID) -> views.JSON:
+    """Load one account with its parent and members as its API representation."""
+    account = await account_rows.get_account(connection, account_id)
+    if account is None:
+        raise NotFoundError(f"Account {account_id} not found.")
+    parent = None
+    if account["parent_id"] is not None:
+        parent = await account_rows.get_account(connection, account["parent_id"])
+    members = await member_rows.by_account(connection, [account_id])
+    return views.account_view(account, parent, members.get(account_id, []))
+
+
+def _code_conflict(code: str, *, defaulted: bool) -> ConflictError:
+    hint = "the code derived from partnerName" if defaulted else "code"
+    message = f"The code {code!r} ({hint}) is already in use; send another code."
+    return ConflictError(message, errors={"code": message})
+
+
+def email_conflict(email: str) -> ConflictError:
+    message = f"A member with the email {email!r} already exists; use another email."
+    return ConflictError(message, errors={"email": message})

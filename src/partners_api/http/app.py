@@ -1,0 +1,76 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.middleware.cors import CORSMiddleware
+
+from partners_api import __version__
+from partners_api.http import customers, errors, openapi, partners, system
+from partners_api.http.request_id import RequestIDMiddleware
+from partners_api.settings import Settings, get_settings
+from partners_api.storage.database import create_engine, redact_url
+
+logger = logging.getLogger("partners_api.http")
+
+_CORS_ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Range",
+    "Idempotency-Key",
+    "X-Request-ID",
+]
+_CORS_EXPOSED_HEADERS = ["Content-Range", "X-Total-Count", "Location", "X-Request-ID"]
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the application; an ``engine`` passed in is left open on shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        app.state.engine = engine or create_engine(
+            settings.database_url, pool_size=settings.database_pool_size
+        )
+        logger.info("Serving with the database %s", redact_url(settings.database_url))
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="SIP Caller Partners API",
+        version=__version__,
+        description=(
+            "Onboarding of partners and customers for SIP Caller distributors and partners."
+        ),
+        openapi_url="/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if engine is not None:
+        app.state.engine = engine
+    app.include_router(partners.router)
+    app.include_router(customers.router)
+    app.include_router(system.router)
+    errors.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=_CORS_ALLOWED_HEADERS,
+            expose_headers=_CORS_EXPOSED_HEADERS,
+        )
+    app.add_middleware(RequestIDMiddleware)
+    openapi.customize(app)
+    return app

@@ -1,0 +1,61 @@
+"""Routes of /v1/customers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from partners_api.domain import customers
+from partners_api.domain.ids import parse_id
+from partners_api.domain.list_specs import CUSTOMERS_LIST_SPEC
+from partners_api.domain.schemas import CustomerCreate, parse_body
+from partners_api.exceptions import NotFoundError
+from partners_api.http import openapi
+from partners_api.http.body import read_json
+from partners_api.http.dependencies import Admin, AppSettings, Connection, Reader
+from partners_api.http.listing import parse_list_query
+from partners_api.http.listing_params import FilterParam, RangeHeader, RangeParam, SortParam
+from partners_api.http.responses import JSONResponse, list_response
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"])
+
+
+@router.get("", **openapi.list_customers)
+async def list_customers(
+    connection: Connection,
+    principal: Reader,
+    settings: AppSettings,
+    filter_param: FilterParam = None,
+    sort_param: SortParam = None,
+    range_param: RangeParam = None,
+    range_header: RangeHeader = None,
+) -> JSONResponse:
+    query = parse_list_query(
+        CUSTOMERS_LIST_SPEC,
+        filter_param=filter_param,
+        sort_param=sort_param,
+        range_param=range_param,
+        range_header=range_header,
+        max_span=settings.max_range_span,
+        max_filter_values=settings.max_filter_values,
+    )
+    total, items = await customers.list_customers(connection, principal, query)
+    return list_response("customers", query.start, total, items)
+
+
+@router.get("/{customer_id}", **openapi.get_customer)
+async def get_customer(customer_id: str, connection: Connection, principal: Reader) -> JSONResponse:
+    parsed = parse_id(customer_id)
+    if parsed is None:
+        raise NotFoundError(f"Customer {customer_id!r} not found; customer ids are UUIDs.")
+    return JSONResponse(await customers.get_customer(connection, principal, parsed))
+
+
+@router.post("", status_code=201, **openapi.create_customer)
+async def create_customer(
+    request: Request, connection: Connection, principal: Admin, settings: AppSettings
+) -> JSONResponse:
+    body = parse_body(CustomerCreate, await read_json(request, settings.max_body_bytes))
+    customer = await customers.create_customer(connection, settings, principal, body)
+    return JSONResponse(
+        customer, status_code=201, headers={"Location": f"/v1/customers/{customer['id']}"}
+    )

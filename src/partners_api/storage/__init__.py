@@ -1,0 +1,1 @@
+"""Storage layer: tables, migrations, the database connection and the repositories."""

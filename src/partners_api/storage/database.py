@@ -1,0 +1,115 @@
+"""The database connection: URL normalisation, engine set-up and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from partners_api.exceptions import BadRequestError
+
+# Async drivers the service picks for plain URLs, so that operators can write the
+# usual postgresql:// or sqlite:/// form.
+_ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
+_SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseURLError(BadRequestError):
+    """The configured database URL is not one the service can use."""
+
+
+def to_async_url(url: str) -> URL:
+    """Parse a SQLAlchemy URL and select the service's async driver for it.
+
+    ``postgresql://``, ``postgres://`` and ``postgresql+asyncpg://`` become asyncpg;
+    ``sqlite:///`` becomes aiosqlite. Other back ends raise ``DatabaseURLError``.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseURLError(
+            f"Invalid database URL {_redact(url)!r}: use sqlite:///file.db or "
+            "postgresql://user@host:5432/dbname."
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in _ASYNC_DRIVERS:
+        raise DatabaseURLError(
+            f"Unsupported database {backend!r} in the database URL: use sqlite:/// or postgresql://."
+        )
+    # Any driver named in the URL (postgresql+psycopg2, say) is replaced: the service
+    # runs on asyncio and ships one async driver per back end.
+    driver = _ASYNC_DRIVERS[backend]
+    return parsed.set(drivername=f"{backend}+{driver}")
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable URL>"
+
+
+def redact_url(url: str | URL) -> str:
+    """Render a database URL with its password hidden, for logs and messages."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    return _redact(url)
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """Create the async engine for ``url`` with the settings each back end needs."""
+    async_url = to_async_url(url)
+    options: dict[str, Any] = {}
+    if async_url.get_backend_name() == "postgresql":
+        options.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_async_engine(async_url, **options)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling delays BEGIN and cannot take the write lock
+    # up front; SQLAlchemy's documented recipe hands BEGIN to us instead.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the lock at BEGIN so that two writers wait on busy_timeout
+        # instead of failing with "database is locked" when both upgrade a read lock.
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """Open a transaction meant to write; on SQLite it takes the write lock at once."""
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+    async with bind.begin() as connection:
+        yield connection
+
+
+@asynccontextmanager
+async def read_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """Open a read-only unit of work; one snapshot for the count and the page."""
+    async with engine.begin() as connection:
+        yield connection

@@ -1,0 +1,82 @@
+"""Fixtures for the HTTP API tests: the app, a client and a small account tree."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from partners_api.domain.accounts import create_account
+from partners_api.domain.apikeys import create_key
+from partners_api.domain.enums import AccountType, OriginType, Role
+from partners_api.domain.schemas import PartnerCreate
+from partners_api.http.app import create_app
+from partners_api.settings import Settings
+from partners_api.storage.database import write_transaction
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, engine)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@dataclass
+class Accounts:
+    """Creates accounts and keys straight through the domain layer."""
+
+    engine: AsyncEngine
+    settings: Settings
+
+    async def distributor(self, name: str = "Distributor", **fields: object) -> uuid.UUID:
+        return await self._account(name, AccountType.DISTRIBUTOR, None, **fields)
+
+    async def partner(
+        self, name: str = "Partner", parent: uuid.UUID | None = None, **fields: object
+    ) -> uuid.UUID:
+        return await self._account(name, AccountType.PARTNER, parent, **fields)
+
+    async def key(self, account: uuid.UUID, role: Role = Role.PARTNER_ADMIN) -> dict[str, str]:
+        """Return the Authorization header of a new key of ``account``."""
+        async with write_transaction(self.engine) as connection:
+            _, token = await create_key(connection, account, role)
+        return {"Authorization": f"Bearer {token}"}
+
+    async def _account(
+        self, name: str, account_type: AccountType, parent: uuid.UUID | None, **fields: object
+    ) -> uuid.UUID:
+        body = PartnerCreate.model_validate(
+            {
+                "email": f"{uuid.uuid4().hex[:12]}@example.com",
+                "firstName": "Ada",
+                "lastName": "Admin",
+                "partnerName": name,
+                "code": f"acct-{uuid.uuid4().hex[:12]}",
+                **fields,
+            }
+        )
+        async with write_transaction(self.engine) as connection:
+            return await create_account(
+                connection,
+                self.settings,
+                body,
+                account_type=account_type,
+                parent_id=parent,
+                origin=OriginType.OPERATOR_CLI,
+            )
+
+
+@pytest.fixture
+def accounts(engine: AsyncEngine, settings: Settings) -> Accounts:
+    return Accounts(engine, settings)
