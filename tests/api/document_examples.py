@@ -17,9 +17,12 @@ def _parse(text: str) -> Any:
 
 # GET /v1/partners: the ``--data-urlencode`` arguments in the order of the curl command.
 PARTNERS_LIST_QUERY: list[tuple[str, str]] = [
-    ('filter', '{"name":"ACME","countryIds_ovl":["us"],"code":"acme","state":"Active","level":["Basic","Certified"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}'),
-    ('sort', '["name","DESC"]'),
-    ('range', '[0,99]'),
+    (
+        "filter",
+        '{"name":"ACME","countryIds_ovl":["us"],"code":"acme","state":"Active","level":["Basic","Certified"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
+    ),
+    ("sort", '["name","DESC"]'),
+    ("range", "[0,99]"),
 ]
 
 PARTNERS_LIST_RESPONSE: list[dict[str, Any]] = _parse(
@@ -113,9 +116,7 @@ PARTNER_CREATE_BODY: dict[str, Any] = _parse(
 """
 )
 
-PARTNER_CREATE_DATA_RAW = (
-    '{ "email": "john.doe@partner.example.com", "firstName": "John", "lastName": "Doe", "partnerName": "Example Partner", "type": "Partner", "code": "example-partner", "level": "Basic", "languageId": "en", "timeZoneId": "US/Eastern", "countryIds": [ "us", "ca" ], "contactData": { "web": "https://partner.example.com", "email": "john.doe@partner.example.com", "phone": "+1 234 555-0000" }, "logo": { "file": "example-partner.png", "maxHeight": 60 } }'
-)
+PARTNER_CREATE_DATA_RAW = '{ "email": "john.doe@partner.example.com", "firstName": "John", "lastName": "Doe", "partnerName": "Example Partner", "type": "Partner", "code": "example-partner", "level": "Basic", "languageId": "en", "timeZoneId": "US/Eastern", "countryIds": [ "us", "ca" ], "contactData": { "web": "https://partner.example.com", "email": "john.doe@partner.example.com", "phone": "+1 234 555-0000" }, "logo": { "file": "example-partner.png", "maxHeight": 60 } }'  # noqa: E501
 
 PARTNER_CREATED_RESPONSE: dict[str, Any] = _parse(
     """
@@ -178,9 +179,12 @@ PARTNER_CREATED_RESPONSE: dict[str, Any] = _parse(
 
 # GET /v1/customers: the ``--data-urlencode`` arguments in the order of the curl command.
 CUSTOMERS_LIST_QUERY: list[tuple[str, str]] = [
-    ('filter', '{"name":"Customer Name","countryId":["us","ar"],"planId":["ent-4sc-y"],"state":["Trialing"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}'),
-    ('sort', '["name","DESC"]'),
-    ('range', '[0,99]'),
+    (
+        "filter",
+        '{"name":"Customer Name","countryId":["us","ar"],"planId":["ent-4sc-y"],"state":["Trialing"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',  # noqa: E501
+    ),
+    ("sort", '["name","DESC"]'),
+    ("range", "[0,99]"),
 ]
 
 CUSTOMERS_LIST_RESPONSE: list[dict[str, Any]] = _parse(
@@ -308,9 +312,7 @@ CUSTOMER_CREATE_BODY: dict[str, Any] = _parse(
 """
 )
 
-CUSTOMER_CREATE_DATA_RAW = (
-    '{ "countryId": "us", "languageId": "en", "timeZoneId": "US/Eastern", "email": "john.doe@customer.example.com", "customerName": "Example Customer", "firstName": "John", "lastName": "Doe", "websiteUrl": "https://customer.example.com", "phoneNumber": "+1 234 555-0001", "partnerId": "019cea04-b002-7271-be0b-3fdbbc483ab9", "partnerMemberIdForCustomerSupport": "019cea04-b005-73e2-9d0f-8ccf53da5c0c"}'
-)
+CUSTOMER_CREATE_DATA_RAW = '{ "countryId": "us", "languageId": "en", "timeZoneId": "US/Eastern", "email": "john.doe@customer.example.com", "customerName": "Example Customer", "firstName": "John", "lastName": "Doe", "websiteUrl": "https://customer.example.com", "phoneNumber": "+1 234 555-0001", "partnerId": "019cea04-b002-7271-be0b-3fdbbc483ab9", "partnerMemberIdForCustomerSupport": "019cea04-b005-73e2-9d0f-8ccf53da5c0c"}'  # noqa: E501
 
 CUSTOMER_CREATED_RESPONSE: dict[str, Any] = _parse(
     """

@@ -129,13 +129,13 @@ async def get_list(
 
 
 def listed_ids(response: httpx.Response) -> list[uuid.UUID]:
-    """Return the ids of a list response, in order; fail unless the status is 200."""
+    """Return the ids of a list response in order, and fail unless the status is 200."""
     assert response.status_code == 200, response.text
     return [uuid.UUID(item["id"]) for item in response.json()]
 
 
 def listed_names(response: httpx.Response) -> list[str]:
-    """Return the names of a list response, in order; fail unless the status is 200."""
+    """Return the names of a list response in order, and fail unless the status is 200."""
     assert response.status_code == 200, response.text
     return [item["name"] for item in response.json()]
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partners_api.domain import views
 from partners_api.domain.clock import utc_now
 from partners_api.domain.enums import AccountType, OriginType, PartnerState, Role
-from partners_api.domain.fields import slugify_code
+from partners_api.domain.fields import name_key, slugify_code
 from partners_api.domain.ids import new_id
 from partners_api.domain.schemas import PartnerCreate
 from partners_api.exceptions import ConflictError, NotFoundError, ValidationError
@@ -64,7 +64,7 @@ async def create_account(
         "type": account_type.value,
         "parent_id": parent_id,
         "name": body.partnerName,
-        "name_key": body.partnerName.casefold(),
+        "name_key": name_key(body.partnerName),
         "code": code,
         "country_ids": list(body.countryIds),
         "state": PartnerState.ACTIVE.value,

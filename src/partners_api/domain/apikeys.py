@@ -30,6 +30,9 @@ TOKEN_PREFIX = "scp_"  # noqa: S105 (a public prefix, not a secret)
 _TOKEN_BYTES = 32
 _MAX_TOKEN_LENGTH = 200
 _MAX_EXPIRY_DAYS = 3650
+# last_used_at is rewritten at most once a minute per key, so that a busy key does not
+# turn every read into a write.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -52,12 +55,12 @@ async def create_key(
     if account is None:
         raise NotFoundError(f"Account {account_id} not found; create it first or check the id.")
     if expires_in_days is not None and not 1 <= expires_in_days <= _MAX_EXPIRY_DAYS:
-        raise BadRequestError(
-            f"Invalid expiry of {expires_in_days} days; use 1 to {_MAX_EXPIRY_DAYS} days."
-        )
+        message = f"Invalid expiry of {expires_in_days} days; use 1 to {_MAX_EXPIRY_DAYS} days."
+        raise BadRequestError(message, errors={"expiresInDays": message})
     label = (name or "").strip() or f"{role.value} key"
     if len(label) > 200:
-        raise BadRequestError("Invalid key name: use at most 200 characters.")
+        message = "Invalid key name: use at most 200 characters."
+        raise BadRequestError(message, errors={"name": message})
 
     token = TOKEN_PREFIX + secrets.token_urlsafe(_TOKEN_BYTES)
     now = utc_now()
@@ -123,7 +126,19 @@ async def authenticate(connection: AsyncConnection, token: str) -> Principal:
         account_id=row["account_id"],
         account_type=AccountType(row["account_type"]),
         account_name=row["account_name"],
+        last_used_at=row["last_used_at"],
     )
+
+
+def needs_use_recorded(principal: Principal, now: dt.datetime) -> bool:
+    """Tell whether the key's ``last_used_at`` is older than its precision of one minute."""
+    last_used = principal.last_used_at
+    return last_used is None or now - last_used >= LAST_USED_PRECISION
+
+
+async def record_use(connection: AsyncConnection, key_id: uuid.UUID, now: dt.datetime) -> None:
+    """Set the key's ``last_used_at`` to ``now`` unless another request did within a minute."""
+    await key_rows.touch(connection, key_id, now, not_after=now - LAST_USED_PRECISION)
 
 
 def key_view(row: RowMapping) -> dict[str, Any]:

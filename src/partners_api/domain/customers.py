@@ -19,6 +19,7 @@ from partners_api.domain.enums import (
     CustomerState,
     OriginType,
 )
+from partners_api.domain.fields import name_key
 from partners_api.domain.ids import new_id
 from partners_api.domain.listing import ListQuery
 from partners_api.domain.principal import Principal
@@ -83,7 +84,7 @@ async def create_customer(
         "partner_id": owner["id"],
         "distributor_id": owner["id"] if is_distributor else owner["parent_id"],
         "name": body.customerName,
-        "name_key": body.customerName.casefold(),
+        "name_key": name_key(body.customerName),
         "country_id": body.countryId,
         "state": CustomerState.TRIALING.value,
         "plan_id": settings.trial_plan_id,

@@ -281,3 +281,12 @@ def slugify_code(name: str) -> str | None:
     if len(slug) < CODE_MIN_LENGTH:
         return None
     return slug
+
+
+def name_key(name: str) -> str:
+    """Return the form of a name that sorting and the name filter compare.
+
+    Case-folded and NFC-normalised, so 'ÉCOLE', 'école' and 'e' + combining acute + 'cole'
+    compare equal on both databases.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())

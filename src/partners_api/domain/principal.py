@@ -18,6 +18,7 @@ class Principal:
     account_id: uuid.UUID
     account_type: AccountType
     account_name: str
+    last_used_at: dt.datetime | None = None
 
     @property
     def is_distributor(self) -> bool:

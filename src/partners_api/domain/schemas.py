@@ -165,6 +165,8 @@ _EXPECTED_JSON_TYPES = {
     "model_type": "an object",
     "model_attributes_type": "an object",
 }
+# orjson reads integers from -2**63 to 2**64 - 1 as int and larger ones as float.
+_LARGEST_JSON_INTEGER = 2**63
 # Pydantic adds the names of schema steps, such as "function-after[...]" or the member
 # of a union, to an error's location. Those are not fields of the body.
 _SCHEMA_STEP_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\[.*\]", re.DOTALL)
@@ -262,6 +264,10 @@ def _describe_error(error: ErrorDetails, location: list[str | int], title: str) 
     if error_type in _EXPECTED_JSON_TYPES:
         expected = _EXPECTED_JSON_TYPES[error_type]
         if expected == "an integer" and isinstance(value, float):
+            # orjson reads an integer beyond 64 bits as a float, so such a float was
+            # most likely sent as an integer.
+            if value.is_integer() and abs(value) >= _LARGEST_JSON_INTEGER:
+                return f"The number {value:g} is too large; send an integer of at most 64 bits."
             return f"Expected an integer, got the decimal number {value!r}."
         return f"Expected {expected}, got {describe_json_type(value)}."
     if error_type == "literal_error":

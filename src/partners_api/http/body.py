@@ -42,12 +42,32 @@ async def read_json(request: Request, max_bytes: int) -> Any:
         raise BadRequestError(
             "The request body is empty; send a JSON object.", errors={"body": "Missing body."}
         )
+    _check_utf8(body)
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         message = (
             f"Invalid JSON at line {exc.lineno}, column {exc.colno} "
             f"(character {exc.pos}): {exc.msg}."
+        )
+        raise BadRequestError(message, errors={"body": message}) from exc
+
+
+def _check_utf8(body: bytes) -> None:
+    """Raise a 400 error that locates the first byte that is not valid UTF-8.
+
+    orjson reports such a body at line 1, column 1 whatever the position of the bad byte,
+    so the body is decoded here first.
+    """
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start].decode("utf-8")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        message = (
+            f"Invalid JSON at line {line}, column {column} (byte {exc.start}): the body is "
+            f"not valid UTF-8 ({exc.reason}); send the JSON encoded as UTF-8."
         )
         raise BadRequestError(message, errors={"body": message}) from exc
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 
 from partners_api.domain import customers
 from partners_api.domain.ids import parse_id
@@ -43,7 +45,14 @@ async def list_customers(
 
 
 @router.get("/{customer_id}", **openapi.get_customer)
-async def get_customer(customer_id: str, connection: Connection, principal: Reader) -> JSONResponse:
+async def get_customer(
+    customer_id: Annotated[
+        str,
+        Path(description="The customer's id, a UUID such as 019d06bc-cce2-7310-99b4-fc67f0090456."),
+    ],
+    connection: Connection,
+    principal: Reader,
+) -> JSONResponse:
     parsed = parse_id(customer_id)
     if parsed is None:
         raise NotFoundError(f"Customer {customer_id!r} not found; customer ids are UUIDs.")

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from partners_api.domain import apikeys
+from partners_api.domain.clock import utc_now
 from partners_api.domain.enums import Role
 from partners_api.domain.partners import require_distributor
 from partners_api.domain.principal import Principal
@@ -67,6 +68,17 @@ async def get_principal(request: Request, connection: Connection) -> Principal:
     token = bearer_token(request)
     principal = await apikeys.authenticate(connection, token)
     request.state.api_key_id = str(principal.key_id)
+    now = utc_now()
+    if not apikeys.needs_use_recorded(principal, now):
+        return principal
+    if request.method not in _READ_METHODS:
+        await apikeys.record_use(connection, principal.key_id, now)
+    else:
+        # Reads run in a read-only transaction, so the write gets a short one of its own.
+        # Write requests must not do this: on SQLite their transaction already holds the
+        # write lock, and a second writer would wait for it until the busy timeout.
+        async with write_transaction(get_engine(request)) as bookkeeping:
+            await apikeys.record_use(bookkeeping, principal.key_id, now)
     return principal
 
 

@@ -17,18 +17,21 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 
 from partners_api.exceptions import (
     AuthenticationError,
     PartnersAPIError,
     ServiceUnavailableError,
 )
+from partners_api.http.request_id import HEADER as REQUEST_ID_HEADER
 from partners_api.http.responses import ProblemResponse
 
 logger = logging.getLogger("partners_api.http")
 
 PROBLEM_TYPE_BASE = "https://api.sipcaller.com/problems/"
 _REALM = 'realm="SIP Caller Partners API"'
+_HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _HTTP_TITLES = {
     400: "Bad Request",
     404: "Not Found",
@@ -48,17 +51,23 @@ def problem(
     errors: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> ProblemResponse:
+    request_id = getattr(request.state, "request_id", None)
     body: dict[str, object] = {
         "type": PROBLEM_TYPE_BASE + type_slug,
         "title": title,
         "status": status,
         "detail": detail,
         "message": detail,
-        "requestId": getattr(request.state, "request_id", None),
+        "requestId": request_id,
     }
     if errors:
         body["errors"] = dict(errors)
-    return ProblemResponse(body, status_code=status, headers=dict(headers or {}))
+    response_headers = dict(headers or {})
+    # A 500 leaves through Starlette's ServerErrorMiddleware, which sits outside
+    # RequestIDMiddleware, so the header is set here as well.
+    if request_id is not None:
+        response_headers[REQUEST_ID_HEADER] = request_id
+    return ProblemResponse(body, status_code=status, headers=response_headers)
 
 
 async def handle_api_error(request: Request, exc: Exception) -> Response:
@@ -114,10 +123,16 @@ async def handle_request_validation(request: Request, exc: Exception) -> Respons
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
         detail = f"No endpoint at {request.url.path}; see /v1/openapi.json for the endpoints."
     elif exc.status_code == 405:
-        detail = f"The method {request.method} is not allowed on {request.url.path}."
+        allowed = _allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        detail = (
+            f"The method {request.method} is not allowed on {request.url.path}; "
+            f"use {' or '.join(allowed)}."
+        )
     else:
         detail = str(exc.detail)
     return problem(
@@ -126,8 +141,24 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
         title=_HTTP_TITLES.get(exc.status_code, "Error"),
         detail=detail,
         type_slug="not-found" if exc.status_code == 404 else f"http-{exc.status_code}",
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """List the methods that some route accepts on the request's path.
+
+    Starlette's own 405 names the methods of the first route that matches the path,
+    so ``Allow: GET`` would hide POST on a path with one route per method. Each
+    method is tried on a copy of the request's scope, through the routes' public
+    ``matches``.
+    """
+    allowed: list[str] = []
+    for method in _HTTP_METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:

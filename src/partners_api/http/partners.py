@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 
 from partners_api.domain import partners
 from partners_api.domain.ids import parse_id
@@ -49,7 +51,12 @@ async def list_partners(
 
 @router.get("/{partner_id}", **openapi.get_partner)
 async def get_partner(
-    partner_id: str, connection: Connection, principal: DistributorReader
+    partner_id: Annotated[
+        str,
+        Path(description="The partner's id, a UUID such as 019cea04-b015-7f54-a7dd-6e5c198f15a9."),
+    ],
+    connection: Connection,
+    principal: DistributorReader,
 ) -> JSONResponse:
     parsed = parse_id(partner_id)
     if parsed is None:

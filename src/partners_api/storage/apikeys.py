@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partners_api.storage.tables import accounts, api_keys
@@ -52,7 +52,15 @@ async def mark_revoked(connection: AsyncConnection, key_id: uuid.UUID, when: dt.
     return result.rowcount == 1
 
 
-async def touch(connection: AsyncConnection, key_id: uuid.UUID, when: dt.datetime) -> None:
+async def touch(
+    connection: AsyncConnection, key_id: uuid.UUID, when: dt.datetime, *, not_after: dt.datetime
+) -> None:
+    """Set ``last_used_at`` to ``when`` if it is unset or not after ``not_after``."""
     await connection.execute(
-        update(api_keys).where(api_keys.c.id == key_id).values(last_used_at=when)
+        update(api_keys)
+        .where(
+            api_keys.c.id == key_id,
+            or_(api_keys.c.last_used_at.is_(None), api_keys.c.last_used_at <= not_after),
+        )
+        .values(last_used_at=when)
     )

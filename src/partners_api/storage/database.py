@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from partners_api.exceptions import BadRequestError
 # usual postgresql:// or sqlite:/// form.
 _ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
+_CONNECT_TIMEOUT_SECONDS = 5
 
 
 class DatabaseURLError(BadRequestError):
@@ -72,7 +74,14 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     async_url = to_async_url(url)
     options: dict[str, Any] = {}
     if async_url.get_backend_name() == "postgresql":
-        options.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        options.update(
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            # asyncpg waits 60 s for a connection by default; a client should learn
+            # sooner that the database is unreachable.
+            connect_args={"timeout": _CONNECT_TIMEOUT_SECONDS},
+        )
     engine = create_async_engine(async_url, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
@@ -110,6 +119,25 @@ async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnectio
 
 @asynccontextmanager
 async def read_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """Open a read-only unit of work; one snapshot for the count and the page."""
-    async with engine.begin() as connection:
+    """Open a read-only unit of work that sees one snapshot, so a page and its total agree.
+
+    PostgreSQL's default READ COMMITTED takes a new snapshot per statement, so reads run
+    at REPEATABLE READ. SQLite's transactions already read one snapshot.
+    """
+    bind = _repeatable_read(engine) if engine.dialect.name == "postgresql" else engine
+    async with bind.begin() as connection:
         yield connection
+
+
+_snapshot_engines: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _repeatable_read(engine: AsyncEngine) -> AsyncEngine:
+    # execution_options() builds a new proxy engine on each call; build one per engine.
+    snapshot_engine = _snapshot_engines.get(engine)
+    if snapshot_engine is None:
+        snapshot_engine = engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+        _snapshot_engines[engine] = snapshot_engine
+    return snapshot_engine

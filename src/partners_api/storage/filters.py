@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, true
 from sqlalchemy.sql.elements import UnaryExpression
 
+from partners_api.domain.fields import name_key
 from partners_api.domain.listing import (
     Comparison,
     Filter,
@@ -61,7 +62,7 @@ def _condition(item: Filter, columns: ListColumns) -> ColumnElement[bool]:
             return column.in_([uuid.UUID(value) for value in item.values])
         return column.in_(item.values)
     if isinstance(item, SubstringFilter):
-        pattern = f"%{escape_like(item.text.casefold())}%"
+        pattern = f"%{escape_like(name_key(item.text))}%"
         return columns.name_key.like(pattern, escape=_LIKE_ESCAPE)
     if isinstance(item, OverlapFilter):
         if not item.values:

@@ -47,7 +47,8 @@ accounts = Table(
     Column("type", String(20), nullable=False),
     Column("parent_id", Uuid, ForeignKey("accounts.id"), nullable=True),
     Column("name", String(200), nullable=False),
-    # casefold() of name, computed in Python so that both databases compare the same text.
+    # domain.fields.name_key() of name, computed in Python so that both databases
+    # compare the same text.
     Column("name_key", sortable_text(800), nullable=False),
     Column("code", sortable_text(63), nullable=False, unique=True),
     Column("country_ids", JSON, nullable=False),

@@ -1,0 +1,181 @@
+"""The ``serve`` command: run the API with uvicorn after checking settings and schema."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import click
+import uvicorn
+
+from partners_api.cli.db import (
+    GlobalOptions,
+    load_settings,
+    open_database,
+    pass_options,
+    setting_env_var,
+    setting_flag,
+)
+from partners_api.cli.output import CLIError, CommandT, UnavailableError
+from partners_api.settings import get_settings
+from partners_api.storage.database import to_async_url
+
+APP_FACTORY = "partners_api.http.app:create_app"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True)
+class SettingFlag:
+    """A ``serve`` flag that sets the Settings field of the same name."""
+
+    field: str
+    type: type[int] | type[str]
+    help: str
+
+
+# Every Settings field except database_url, which the group's --database-url sets.
+SETTING_FLAGS = (
+    SettingFlag("trial_plan_id", str, "Plan id of new customers, who start as Trialing."),
+    SettingFlag("tts_max_chars", int, "Monthly text-to-speech characters of a new customer."),
+    SettingFlag("partner_levels", str, "Accepted partner levels, comma-separated."),
+    SettingFlag("default_partner_level", str, "Level of a partner created without one."),
+    SettingFlag("max_range_span", int, "Maximum number of items in one page of a list."),
+    SettingFlag("max_filter_values", int, "Maximum number of values in one list filter."),
+    SettingFlag("max_body_bytes", int, "Maximum request body size, in bytes."),
+    SettingFlag("cors_origins", str, "Origins allowed by CORS, comma-separated. Default: none."),
+    SettingFlag("database_pool_size", int, "PostgreSQL connections per worker process."),
+)
+
+
+def setting_options(command: CommandT) -> CommandT:
+    """Add one flag per setting. An absent flag leaves the environment variable in effect."""
+    for flag in reversed(SETTING_FLAGS):
+        option: Callable[[CommandT], CommandT] = click.option(
+            setting_flag(flag.field),
+            flag.field,
+            type=flag.type,
+            default=None,
+            help=f"{flag.help} Sets {setting_env_var(flag.field)}.",
+        )
+        command = option(command)
+    return command
+
+
+# A server bound to every address is reached through the loopback address.
+_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
+
+
+def base_url(host: str, port: int) -> str:
+    """Return the URL that a client on this machine uses for ``host`` and ``port``."""
+    client_host = _WILDCARD_HOSTS.get(host, host)
+    if ":" in client_host:
+        client_host = f"[{client_host}]"
+    return f"http://{client_host}:{port}"
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind ``host:port`` once, as uvicorn will, to report a busy port in one line."""
+    try:
+        address_info = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        raise CLIError(f"Invalid --host {host!r}: {exc.strerror}.") from exc
+    family, kind, protocol, _, address = address_info[0]
+    with socket.socket(family, kind, protocol) as probe:
+        # uvicorn sets SO_REUSEADDR too, and without it a port in TIME_WAIT would seem busy.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UnavailableError(
+                    f"Port {port} on {host} is already in use. Stop the other server "
+                    "or choose another --port."
+                ) from exc
+            raise UnavailableError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from exc
+
+
+async def prepare_database(database_url: str) -> None:
+    """Migrate SQLite, or check that the PostgreSQL schema is current."""
+    async with open_database(database_url):
+        pass
+
+
+def _require_database_file(database_url: str) -> None:
+    url = to_async_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise CLIError(
+            "An in-memory SQLite database is empty in every worker and lost on exit. "
+            "Use a file such as sqlite:///partners-api.db."
+        )
+
+
+def run_server(
+    database_url: str,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    flags: Mapping[str, object] | None = None,
+) -> None:
+    """Validate the settings, prepare the database and run uvicorn until stopped.
+
+    The flags and the database URL are exported as ``PARTNERS_API_*`` variables, so each
+    uvicorn worker process reads the settings validated here.
+    """
+    flags = flags or {}
+    settings = load_settings(database_url, flags)
+    _require_database_file(settings.database_url)
+    check_port_free(host, port)
+    asyncio.run(prepare_database(settings.database_url))
+
+    os.environ[setting_env_var("database_url")] = settings.database_url
+    for field, value in flags.items():
+        if value is not None:
+            os.environ[setting_env_var(field)] = str(value)
+    # A single worker runs in this process, where get_settings() may already be cached.
+    get_settings.cache_clear()
+
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@click.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="TCP port to listen on.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Number of worker processes.",
+)
+@setting_options
+@pass_options
+def serve(options: GlobalOptions, /, host: str, port: int, workers: int, **flags: Any) -> None:
+    """Serve the API over HTTP.
+
+    On SQLite the migrations are applied first. On PostgreSQL the schema must already
+    be current (`partners-api db upgrade`).
+    """
+    run_server(options.database_url, host=host, port=port, workers=workers, flags=flags)
