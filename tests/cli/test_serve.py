@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from partners_api.cli.db import setting_env_var
-from partners_api.cli.serve import SETTING_FLAGS, base_url
+from partners_api.cli.serve import SETTING_FLAGS, base_url, log_config
 from partners_api.settings import Settings
 from tests.cli import error_line, migrate_to, run_cli, run_json, sqlite_file_url
 
@@ -74,9 +74,11 @@ def test_serve_runs_uvicorn(file_url: str, uvicorn_calls: list[dict[str, Any]]) 
             "port": port,
             "workers": 2,
             "log_level": "info",
+            "log_config": log_config(),
             "proxy_headers": False,
         }
     ]
+    assert log_config()["loggers"]["partners_api"]["handlers"] == ["default"]
     assert os.environ["PARTNERS_API_DATABASE_URL"] == file_url
     assert os.environ["PARTNERS_API_TTS_MAX_CHARS"] == "1234"
     assert os.environ["PARTNERS_API_PARTNER_LEVELS"] == "Basic,Gold"

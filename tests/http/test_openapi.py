@@ -26,392 +26,18 @@ from partners_api.http.app import create_app
 from partners_api.settings import Settings
 from partners_api.storage.database import create_engine
 from tests.api.conftest import Accounts
+from tests.api.document_examples import (
+    CUSTOMER_CREATE_BODY,
+    CUSTOMER_CREATED_RESPONSE,
+    CUSTOMERS_LIST_RESPONSE,
+    PARTNER_CREATE_BODY,
+    PARTNER_CREATED_RESPONSE,
+    PARTNERS_LIST_RESPONSE,
+)
 
 pytestmark = pytest.mark.anyio
 
 PROBLEM_REF = "#/components/schemas/Problem"
-
-# The example bodies of the SIP Caller Partners REST API reference, copied verbatim.
-
-PARTNERS_LIST_RESPONSE: Any = json.loads(
-    """
-[
-  {
-    "id": "019cea04-b015-7f54-a7dd-6e5c198f15a9",
-    "name": "ACME",
-    "type": "Partner",
-    "code": "acme",
-    "countryIds": [
-      "us"
-    ],
-    "state": "Active",
-    "level": "Basic",
-    "parent": {
-      "id": "019cea04-b00f-76a3-b584-025a91dc697e",
-      "name": "Distributor Name",
-      "type": "Distributor",
-      "contactData": {
-        "web": "https://distributor.example.com",
-        "email": "sales@distributor.example.com",
-        "phone": "+1 234 555 0000"
-      }
-    },
-    "signUpData": {
-      "comments": "We want to become a SIP Caller partner.",
-      "originType": "HomeSite",
-      "websiteUrl": "https://acme.example.com"
-    },
-    "contactData": {
-      "public": {
-        "web": "https://acme.example.com",
-        "email": "sales@acme.example.com",
-        "phone": "+1 234-555-0001"
-      },
-      "members": [
-        {
-          "id": "019cea04-b016-75ea-8b2f-a87a96005e82",
-          "name": "John Doe",
-          "email": "john.doe@acme.example.com",
-          "phoneNumber": "+1 234 555-0002",
-          "languageId": "en",
-          "timeZoneId": "US/Eastern",
-          "roles": [
-            "PartnerAdmin"
-          ]
-        }
-      ]
-    },
-    "counters": {
-      "apiKeys": {
-        "created": 0,
-        "deleted": 0
-      }
-    },
-    "customersCount": 1,
-    "createdAt": "2026-03-14T01:45:01.717",
-    "updatedAt": "2026-03-14T01:45:01.717"
-  }
-]
-"""
-)
-
-PARTNER_REQUEST: Any = json.loads(
-    """
-{
-  "email": "john.doe@partner.example.com",
-  "firstName": "John",
-  "lastName": "Doe",
-  "partnerName": "Example Partner",
-  "type": "Partner",
-  "code": "example-partner",
-  "level": "Basic",
-  "languageId": "en",
-  "timeZoneId": "US/Eastern",
-  "countryIds": [
-    "us",
-    "ca"
-  ],
-  "contactData": {
-    "web": "https://partner.example.com",
-    "email": "john.doe@partner.example.com",
-    "phone": "+1 234 555-0000"
-  },
-  "logo": {
-    "file": "example-partner.png",
-    "maxHeight": 60
-  }
-}
-"""
-)
-
-PARTNER_CREATED_RESPONSE: Any = json.loads(
-    """
-{
-  "id": "019d0cfc-19eb-7017-8166-f007ebfbe70c",
-  "name": "Eample Partner",
-  "type": "Partner",
-  "code": "example-partner",
-  "countryIds": [
-    "us",
-    "ca"
-  ],
-  "state": "Active",
-  "level": "Basic",
-  "parent": {
-    "id": "019cea04-b002-7271-be0b-3fdbbc483aba",
-    "name": "Example Distributor",
-    "type": "Distributor",
-    "contactData": {
-      "web": "https://distributor.example.com",
-      "email": "sales@distributor.example.com",
-      "phone": "+1 234 555 0001"
-    }
-  },
-  "signUpData": {
-    "originType": "PartnerApiKey"
-  },
-  "contactData": {
-    "public": {
-      "web": "https://partner.example.com",
-      "email": "john.doe@partner.example.com",
-      "phone": "+1 234 555-0000"
-    },
-    "members": [
-      {
-        "id": "019d0cfc-19eb-7c4d-9b70-b6e5e926be3f",
-        "name": "John Doe",
-        "email": "john.doe@partner.example.com",
-        "phoneNumber": "+1 234 555-0000",
-        "languageId": "en",
-        "timeZoneId": "US/Eastern",
-        "roles": [
-          "PartnerAdmin"
-        ]
-      }
-    ]
-  },
-  "counters": {
-    "apiKeys": {
-      "created": 0,
-      "deleted": 0
-    }
-  },
-  "customersCount": 0,
-  "createdAt": "2026-03-20T20:42:21.545",
-  "updatedAt": "2026-03-20T20:42:21.545"
-}
-"""
-)
-
-CUSTOMERS_LIST_RESPONSE: Any = json.loads(
-    """
-[
-  {
-    "id": "019d06bc-cce2-7310-99b4-fc67f0090456",
-    "name": "Example Customer",
-    "countryId": "us",
-    "state": "Trialing",
-    "planId": "ent-4sc-y",
-    "ownerType": "Customer",
-    "signUpData": {
-      "originType": "PartnerConsole",
-      "websiteUrl": "https://customer.example.com"
-    },
-    "contactData": {
-      "members": [
-        {
-          "id": "019d06bc-ccea-7ad7-b6bd-76bb684636fd",
-          "name": "John Doe",
-          "email": "john.doe@customer.example.com",
-          "phoneNumber": "+1 234 555-0001",
-          "languageId": "en",
-          "timeZoneId": "US/Eastern",
-          "roles": [
-            "AccountAdmin"
-          ]
-        }
-      ]
-    },
-    "partner": {
-      "id": "019cea04-b00f-76a3-b584-025a91dc697f",
-      "name": "Example Partner",
-      "type": "Partner"
-    },
-    "counters": {
-      "phoneSystems": {
-        "created": 0,
-        "deleted": 0
-      },
-      "callflows": {
-        "created": 0,
-        "deleted": 0
-      },
-      "campaigns": {
-        "created": 0,
-        "deleted": 0,
-        "activated": {
-          "powerDialer": 0,
-          "predictiveDialer": 0,
-          "progressiveDialer": 0
-        }
-      },
-      "apiKeys": {
-        "created": 0,
-        "deleted": 0
-      },
-      "webhookEndpoints": {
-        "created": 0,
-        "deleted": 0
-      },
-      "webhookEvents": {
-        "created": 0,
-        "delivered": 0
-      },
-      "calls": {
-        "powerDialer": {
-          "answer": 0,
-          "noAnswer": 0,
-          "busy": 0,
-          "callError": 0
-        },
-        "predictiveDialer": {
-          "answer": 0,
-          "noAnswer": 0,
-          "busy": 0,
-          "callError": 0
-        },
-        "progressiveDialer": {
-          "agentAnswer": {
-            "numberConnected": 0,
-            "numberNotConnected": 0,
-            "numberConnectionUnknown": 0,
-            "numberNotCalled": 0
-          },
-          "agentNoAnswer": 0,
-          "agentBusy": 0,
-          "agentCallError": 0
-        }
-      }
-    },
-    "ttsUsage": {
-      "monthlyPeriod": {
-        "startAt": "2026-03-19T15:00:00",
-        "endAt": "2026-04-19T15:00:00"
-      },
-      "maxChars": 1500000,
-      "usedChars": 0,
-      "isLimitReached": false,
-      "usageDetails": []
-    },
-    "createdAt": "2026-03-19T15:35:29.75",
-    "updatedAt": "2026-03-19T15:35:29.75"
-  }
-]
-"""
-)
-
-CUSTOMER_REQUEST: Any = json.loads(
-    """
-{
-  "countryId": "us",
-  "languageId": "en",
-  "timeZoneId": "US/Eastern",
-  "email": "john.doe@customer.example.com",
-  "customerName": "Example Customer",
-  "firstName": "John",
-  "lastName": "Doe",
-  "websiteUrl": "https://customer.example.com",
-  "phoneNumber": "+1 234 555-0001",
-  "partnerId": "019cea04-b002-7271-be0b-3fdbbc483ab9",
-  "partnerMemberIdForCustomerSupport": "019cea04-b005-73e2-9d0f-8ccf53da5c0c"
-}
-"""
-)
-
-CUSTOMER_CREATED_RESPONSE: Any = json.loads(
-    """
-{
-  "id": "019d1bbc-85f8-7336-8034-ad4707badc52",
-  "name": "Example Customer",
-  "countryId": "us",
-  "state": "Trialing",
-  "planId": "ent-4sc-y",
-  "ownerType": "Customer",
-  "signUpData": {
-    "originType": "PartnerApiKey",
-    "websiteUrl": "https://customer.example.com"
-  },
-  "contactData": {
-    "members": [
-      {
-        "id": "019d1bbc-85ff-74eb-87df-1f50fb2fcfc3",
-        "name": "John Doe",
-        "email": "john.doe@customer.example.com",
-        "phoneNumber": "+1 234 555-0001",
-        "languageId": "en",
-        "timeZoneId": "US/Eastern",
-        "roles": [
-          "AccountAdmin"
-        ]
-      }
-    ]
-  },
-  "partner": {
-    "id": "019cea04-b002-7271-be0b-3fdbbc483ab8",
-    "name": "Example Partner",
-    "type": "Partner"
-  },
-  "counters": {
-    "phoneSystems": {
-      "created": 0,
-      "deleted": 0
-    },
-    "callflows": {
-      "created": 0,
-      "deleted": 0
-    },
-    "campaigns": {
-      "created": 0,
-      "deleted": 0,
-      "activated": {
-        "powerDialer": 0,
-        "predictiveDialer": 0,
-        "progressiveDialer": 0
-      }
-    },
-    "apiKeys": {
-      "created": 0,
-      "deleted": 0
-    },
-    "webhookEndpoints": {
-      "created": 0,
-      "deleted": 0
-    },
-    "webhookEvents": {
-      "created": 0,
-      "delivered": 0
-    },
-    "calls": {
-      "powerDialer": {
-        "answer": 0,
-        "noAnswer": 0,
-        "busy": 0,
-        "callError": 0
-      },
-      "predictiveDialer": {
-        "answer": 0,
-        "noAnswer": 0,
-        "busy": 0,
-        "callError": 0
-      },
-      "progressiveDialer": {
-        "agentAnswer": {
-          "numberConnected": 0,
-          "numberNotConnected": 0,
-          "numberConnectionUnknown": 0,
-          "numberNotCalled": 0
-        },
-        "agentNoAnswer": 0,
-        "agentBusy": 0,
-        "agentCallError": 0
-      }
-    }
-  },
-  "ttsUsage": {
-    "monthlyPeriod": {
-      "startAt": "2026-03-23T17:00:00",
-      "endAt": "2026-04-23T17:00:00"
-    },
-    "maxChars": 1500000,
-    "usedChars": 0,
-    "isLimitReached": false,
-    "usageDetails": []
-  },
-  "createdAt": "2026-03-23T17:27:13.137",
-  "updatedAt": "2026-03-23T17:27:13.137"
-}
-"""
-)
 
 EXPECTED_STATUSES = {
     ("/v1/partners", "get"): {"200", "400", "401", "403", "500", "503"},
@@ -746,13 +372,13 @@ def test_customer_schema_rejects_unknown_key(document: dict[str, Any]) -> None:
             "/v1/partners",
             "PartnerCreate",
             {"email", "firstName", "lastName", "partnerName"},
-            PARTNER_REQUEST,
+            PARTNER_CREATE_BODY,
         ),
         (
             "/v1/customers",
             "CustomerCreate",
             {"customerName", "email", "firstName", "lastName", "countryId"},
-            CUSTOMER_REQUEST,
+            CUSTOMER_CREATE_BODY,
         ),
     ],
 )
@@ -788,7 +414,7 @@ def test_partner_nested_bodies(document: dict[str, Any]) -> None:
 
 
 def test_request_body_rejects_unknown_field(document: dict[str, Any]) -> None:
-    body = {**PARTNER_REQUEST, "fax": "+1 234 555 0009"}
+    body = {**PARTNER_CREATE_BODY, "fax": "+1 234 555 0009"}
     schema = {"$ref": "#/components/schemas/PartnerCreate"}
     assert not validator(document, schema).is_valid(body)
 
@@ -914,7 +540,7 @@ async def test_responses_match_documentation(contract: tuple[Contract, Accounts]
     await api.call("GET", "/readyz", "/readyz", 200)
 
     created = await api.call(
-        "POST", "/v1/partners", "/v1/partners", 201, headers=admin, json=PARTNER_REQUEST
+        "POST", "/v1/partners", "/v1/partners", 201, headers=admin, json=PARTNER_CREATE_BODY
     )
     partner = created.json()
     partner_path = f"/v1/partners/{partner['id']}"
@@ -937,7 +563,7 @@ async def test_responses_match_documentation(contract: tuple[Contract, Accounts]
     assert len(listed.json()) == 2
 
     customer_body = {
-        **CUSTOMER_REQUEST,
+        **CUSTOMER_CREATE_BODY,
         "partnerId": partner["id"],
         "partnerMemberIdForCustomerSupport": partner["contactData"]["members"][0]["id"],
     }
@@ -984,10 +610,10 @@ async def test_errors_match_documentation(contract: tuple[Contract, Accounts]) -
     await api.call("GET", "/v1/customers", "/v1/customers", 401, headers=invalid_key)
     await api.call("GET", "/v1/partners", "/v1/partners", 403, headers=partner_key)
     await api.call(
-        "POST", "/v1/partners", "/v1/partners", 403, headers=reader, json=PARTNER_REQUEST
+        "POST", "/v1/partners", "/v1/partners", 403, headers=reader, json=PARTNER_CREATE_BODY
     )
     await api.call(
-        "POST", "/v1/customers", "/v1/customers", 403, headers=reader, json=CUSTOMER_REQUEST
+        "POST", "/v1/customers", "/v1/customers", 403, headers=reader, json=CUSTOMER_CREATE_BODY
     )
     await api.call(
         "GET", "/v1/partners/not-a-uuid", "/v1/partners/{partner_id}", 404, headers=admin
@@ -1040,7 +666,7 @@ async def test_errors_match_documentation(contract: tuple[Contract, Accounts]) -
         "/v1/partners",
         422,
         headers=admin,
-        json={**PARTNER_REQUEST, "countryIds": ["xx"]},
+        json={**PARTNER_CREATE_BODY, "countryIds": ["xx"]},
     )
     await api.call(
         "POST",
@@ -1048,10 +674,14 @@ async def test_errors_match_documentation(contract: tuple[Contract, Accounts]) -
         "/v1/customers",
         422,
         headers=admin,
-        json={**CUSTOMER_REQUEST, "partnerId": "019cea04-b015-7f54-a7dd-6e5c198f15a9"},
+        json={**CUSTOMER_CREATE_BODY, "partnerId": "019cea04-b015-7f54-a7dd-6e5c198f15a9"},
     )
-    await api.call("POST", "/v1/partners", "/v1/partners", 201, headers=admin, json=PARTNER_REQUEST)
-    await api.call("POST", "/v1/partners", "/v1/partners", 409, headers=admin, json=PARTNER_REQUEST)
+    await api.call(
+        "POST", "/v1/partners", "/v1/partners", 201, headers=admin, json=PARTNER_CREATE_BODY
+    )
+    await api.call(
+        "POST", "/v1/partners", "/v1/partners", 409, headers=admin, json=PARTNER_CREATE_BODY
+    )
     await api.call(
         "POST",
         "/v1/customers",
@@ -1059,10 +689,10 @@ async def test_errors_match_documentation(contract: tuple[Contract, Accounts]) -
         409,
         headers=admin,
         json={
-            **CUSTOMER_REQUEST,
+            **CUSTOMER_CREATE_BODY,
             "partnerId": None,
             "partnerMemberIdForCustomerSupport": None,
-            "email": PARTNER_REQUEST["email"],
+            "email": PARTNER_CREATE_BODY["email"],
         },
     )
 

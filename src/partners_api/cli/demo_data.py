@@ -399,4 +399,28 @@ CUSTOMERS = (
             "+1 646 555 0199",
         ),
     ),
+    # Matches the filter of the reference's GET /v1/customers example: its name contains
+    # "Customer Name", and it is a Trialing ent-4sc-y customer in ar created in March 2026.
+    DemoCustomer(
+        id="019d0f3a-6c21-7b4e-9a53-2e7d81c4f0a6",
+        partner_id=EXAMPLE_RESELLER_ID,
+        name="Customer Name S.A.",
+        country_id="ar",
+        state=CustomerState.TRIALING,
+        plan_id="ent-4sc-y",
+        sign_up_data={
+            "originType": OriginType.PARTNER_API_KEY.value,
+            "websiteUrl": "https://customer-name.example.com",
+        },
+        created_at=_at("2026-03-21T10:12:44.120"),
+        member=DemoMember(
+            "019d0f3a-6c21-7f10-8d4a-5b9e0c3a71d2",
+            "Sofía",
+            "Ruiz",
+            "sofia.ruiz@customer-name.example.com",
+            "+54 11 5555 0188",
+            language_id="es",
+            time_zone_id="America/Argentina/Buenos_Aires",
+        ),
+    ),
 )

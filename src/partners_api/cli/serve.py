@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import errno
 import os
 import socket
@@ -150,8 +151,24 @@ def run_server(
         port=port,
         workers=workers,
         log_level="info",
+        log_config=log_config(),
         proxy_headers=False,
     )
+
+
+def log_config() -> dict[str, Any]:
+    """Return uvicorn's logging configuration with the service's own loggers added.
+
+    uvicorn configures only its own loggers, so without this the ``partners_api`` logs
+    (start-up, database outages, unexpected errors) would be dropped.
+    """
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["partners_api"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    return config
 
 
 @click.command("serve")

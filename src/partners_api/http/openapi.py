@@ -13,32 +13,35 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from partners_api.domain.enums import CustomerState, PartnerState
-from partners_api.domain.list_specs import CUSTOMERS_LIST_SPEC, partners_list_spec
 from partners_api.domain.schemas import CustomerCreate, PartnerCreate
-from partners_api.exceptions import (
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    NotFoundError,
-    PartnersAPIError,
-    PayloadTooLargeError,
-    PermissionDeniedError,
-    ServiceUnavailableError,
-    UnsupportedMediaTypeError,
-    ValidationError,
+from partners_api.exceptions import BadRequestError, ConflictError, PermissionDeniedError
+from partners_api.http.openapi_lists import (
+    CUSTOMERS_LIST_PARAMETERS,
+    PARTNERS_LIST_PARAMETERS,
+    ListParameters,
+)
+from partners_api.http.openapi_problems import (
+    DISTRIBUTOR_ONLY,
+    EMAIL_TAKEN,
+    INTERNAL,
+    INVALID_BODY,
+    READ_ONLY,
+    TOO_LARGE,
+    UNAUTHORIZED,
+    UNAVAILABLE,
+    UNSUPPORTED_MEDIA_TYPE,
+    invalid_fields,
+    not_found,
 )
 from partners_api.http.response_models import (
     CUSTOMER_EXAMPLE,
     ME_EXAMPLE,
     PARTNER_EXAMPLE,
-    RETRY_AFTER_HEADER,
-    WWW_AUTHENTICATE_HEADER,
     Customer,
     Health,
     Me,
@@ -55,73 +58,8 @@ from partners_api.settings import Settings
 SECURITY_SCHEME = "bearerAuth"
 _REF_TEMPLATE = "#/components/schemas/{model}"
 _MAX_BODY_BYTES: int = Settings.model_fields["max_body_bytes"].default
-_MAX_RANGE_SPAN: int = Settings.model_fields["max_range_span"].default
-_MAX_FILTER_VALUES: int = Settings.model_fields["max_filter_values"].default
 _TRIAL_PLAN_ID: str = Settings.model_fields["trial_plan_id"].default
 _TTS_MAX_CHARS: int = Settings.model_fields["tts_max_chars"].default
-
-
-_UNAUTHORIZED = problem_response(
-    AuthenticationError,
-    "No API key was sent, or the key is unknown, revoked or expired.",
-    "The token was revoked. Send a valid API key as 'Authorization: Bearer <token>'.",
-    headers={"WWW-Authenticate": WWW_AUTHENTICATE_HEADER},
-)
-_DISTRIBUTOR_ONLY = problem_response(
-    PermissionDeniedError,
-    "The API key belongs to a partner, not a distributor.",
-    "Only distributor API keys may list or create partners; this key belongs to the partner "
-    "account 019cea04-b00f-76a3-b584-025a91dc697f.",
-)
-_READ_ONLY = (
-    "This API key has the role PartnerReader, which may only read; creating partners or "
-    "customers needs a PartnerAdmin key."
-)
-_INVALID_JSON = (
-    "Invalid JSON at line 1, column 11 (character 10): unexpected character, expected a JSON value."
-)
-_INVALID_BODY = problem_response(
-    BadRequestError,
-    "The body is empty or not valid JSON, or the client closed the connection before "
-    "sending all of it.",
-    _INVALID_JSON,
-    {"body": _INVALID_JSON},
-)
-_TOO_LARGE = problem_response(
-    PayloadTooLargeError,
-    f"The body is larger than the server's limit, {_MAX_BODY_BYTES} bytes by default.",
-    f"The request body is larger than {_MAX_BODY_BYTES} bytes; send a smaller JSON object.",
-)
-_UNSUPPORTED_MEDIA_TYPE = problem_response(
-    UnsupportedMediaTypeError,
-    "The Content-Type is not one that the request body lists.",
-    "Unsupported Content-Type 'text/plain'; send the body as application/json.",
-)
-_EMAIL_TAKEN = "A member with the email 'john.doe@example.com' already exists; use another email."
-_INTERNAL = problem_response(
-    PartnersAPIError,
-    "An unexpected error. The server logs it with the requestId.",
-    "The server failed to handle the request; report the requestId to support.",
-)
-_UNAVAILABLE = problem_response(
-    ServiceUnavailableError,
-    "The database is unreachable.",
-    "The database is unavailable; retry in a few seconds.",
-    headers={"Retry-After": RETRY_AFTER_HEADER},
-)
-
-
-def _not_found(noun: str) -> dict[str, Any]:
-    return problem_response(
-        NotFoundError,
-        f"No {noun} with this id is visible to the API key, or the id is not a UUID.",
-        f"{noun.capitalize()} 019cea04-b015-7f54-a7dd-6e5c198f15a9 not found.",
-    )
-
-
-def _invalid_fields(description: str, errors: Mapping[str, str]) -> dict[str, Any]:
-    detail = f"Invalid request body: check the fields {', '.join(errors)}."
-    return problem_response(ValidationError, description, detail, errors)
 
 
 # Request bodies
@@ -185,90 +123,7 @@ _CUSTOMER_REQUEST_EXAMPLE: dict[str, Any] = {
 }
 
 
-# List parameters
-
-
-class ListParameters(NamedTuple):
-    """Docs of the filter, sort and range parameters of one list endpoint."""
-
-    resource: str
-    filters: str
-    filter_example: str
-    sort_fields: tuple[str, ...]
-
-    def filter_description(self) -> str:
-        return (
-            f"JSON object of conditions, all of which must hold:\n\n{self.filters}\n"
-            "- `createdAt_gte`, `createdAt_gt`, `createdAt_lte`, `createdAt_lt`, `updatedAt_gte`, "
-            "`updatedAt_gt`, `updatedAt_lte`, `updatedAt_lt`: a date YYYY-MM-DD, which covers "
-            "the whole UTC day, or an ISO 8601 timestamp, taken as UTC when it has no offset."
-            "\n\n"
-            "Country codes are ISO 3166-1 alpha-2 in either case. A list holds at most "
-            f"{_MAX_FILTER_VALUES} values by default."
-        )
-
-    def sort_description(self) -> str:
-        return (
-            f'JSON array [field, "ASC" or "DESC"], the direction in either case. Fields: '
-            f"{', '.join(self.sort_fields)}. name sorts ignoring case, and ties are broken "
-            'by id. Default ["id","ASC"].'
-        )
-
-    def apply(self, parameters: list[dict[str, Any]]) -> None:
-        """Replace the generic docs of the parameters that listing_params.py declares."""
-        docs = {
-            ("query", "filter"): (self.filter_description(), self.filter_example),
-            ("query", "sort"): (self.sort_description(), '["name","DESC"]'),
-            ("query", "range"): (
-                "JSON array [start, end] of zero-based positions, both included. Default "
-                f"[0,99]. A page holds at most {_MAX_RANGE_SPAN} items by default.",
-                "[0,24]",
-            ),
-            ("header", "Range"): (
-                f"The range as react-admin sends it, such as {self.resource}=0-24, used when "
-                "the range parameter is absent. A malformed header, or one for another "
-                "resource, is ignored.",
-                f"{self.resource}=0-24",
-            ),
-        }
-        for parameter in parameters:
-            found = docs.get((parameter.get("in", ""), parameter.get("name", "")))
-            if found is not None:
-                description, example = found
-                parameter["description"] = description
-                parameter["schema"] = {"type": "string"}
-                parameter["example"] = example
-
-
-PARTNERS_LIST_PARAMETERS = ListParameters(
-    resource="partners",
-    filters=(
-        "- `id` or `ids`: a partner id, or a list of ids.\n"
-        "- `name`: text that the name contains, ignoring case.\n"
-        "- `code`: a code, or a list of codes.\n"
-        f"- `state`: one of {', '.join(PartnerState)}, or a list of them.\n"
-        "- `level`: a partner level configured on the server (Basic and Certified by "
-        "default), or a list of them.\n"
-        "- `countryIds_ovl`: a country code, or a list; partners with at least one of them match."
-    ),
-    filter_example='{"name":"ACME","countryIds_ovl":["us"],"code":"acme","state":"Active",'
-    '"level":["Basic","Certified"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
-    sort_fields=partners_list_spec(["Basic"]).sort_fields,
-)
-CUSTOMERS_LIST_PARAMETERS = ListParameters(
-    resource="customers",
-    filters=(
-        "- `id` or `ids`: a customer id, or a list of ids.\n"
-        "- `name`: text that the name contains, ignoring case.\n"
-        "- `countryId`: a country code, or a list of codes.\n"
-        "- `planId`: a plan id, or a list of plan ids.\n"
-        f"- `state`: one of {', '.join(CustomerState)}, or a list of them.\n"
-        "- `partnerId`: the id of the owning partner or distributor, or a list of ids."
-    ),
-    filter_example='{"name":"Customer Name","countryId":["us","ar"],"planId":["ent-4sc-y"],'
-    '"state":["Trialing"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
-    sort_fields=CUSTOMERS_LIST_SPEC.sort_fields,
-)
+# List endpoints
 
 
 def _list_operation(
@@ -297,9 +152,9 @@ def _list_operation(
             "Invalid sort: see errors for each field.",
             {"sort": sort_error},
         ),
-        401: _UNAUTHORIZED,
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        401: UNAUTHORIZED,
+        500: INTERNAL,
+        503: UNAVAILABLE,
         **more_responses,
     }
     return {
@@ -318,7 +173,7 @@ list_partners = _list_operation(
     "with either role, PartnerReader or PartnerAdmin.",
     list[Partner],
     PARTNERS_LIST_PARAMETERS,
-    {403: _DISTRIBUTOR_ONLY},
+    {403: DISTRIBUTOR_ONLY},
 )
 
 get_partner: dict[str, Any] = {
@@ -328,11 +183,11 @@ get_partner: dict[str, Any] = {
     "distributor key with either role.",
     "responses": {
         200: success_response("The partner.", Partner),
-        401: _UNAUTHORIZED,
-        403: _DISTRIBUTOR_ONLY,
-        404: _not_found("partner"),
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        401: UNAUTHORIZED,
+        403: DISTRIBUTOR_ONLY,
+        404: not_found("partner"),
+        500: INTERNAL,
+        503: UNAVAILABLE,
     },
 }
 
@@ -351,22 +206,22 @@ create_partner: dict[str, Any] = {
     ),
     "responses": {
         201: success_response("The new partner.", Partner, location_header("partners")),
-        400: _INVALID_BODY,
-        401: _UNAUTHORIZED,
+        400: INVALID_BODY,
+        401: UNAUTHORIZED,
         403: problem_response(
             PermissionDeniedError,
             "The API key has the role PartnerReader, or belongs to a partner.",
-            _READ_ONLY,
+            READ_ONLY,
         ),
         409: problem_response(
             ConflictError,
             "The code, or the member email (compared ignoring case), is already in use.",
-            _EMAIL_TAKEN,
-            {"email": _EMAIL_TAKEN},
+            EMAIL_TAKEN,
+            {"email": EMAIL_TAKEN},
         ),
-        413: _TOO_LARGE,
-        415: _UNSUPPORTED_MEDIA_TYPE,
-        422: _invalid_fields(
+        413: TOO_LARGE,
+        415: UNSUPPORTED_MEDIA_TYPE,
+        422: invalid_fields(
             "Fields of the body are invalid, the body is not an object, or level is not one "
             "of the server's levels. errors has one message per field.",
             {
@@ -376,8 +231,8 @@ create_partner: dict[str, Any] = {
                 "use a code such as 'us' or 'ca'.",
             },
         ),
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        500: INTERNAL,
+        503: UNAVAILABLE,
     },
     "openapi_extra": _request_body(PartnerCreate, _PARTNER_REQUEST_EXAMPLE),
 }
@@ -399,10 +254,10 @@ get_customer: dict[str, Any] = {
     "GET /v1/customers. Any key may read customers, with either role.",
     "responses": {
         200: success_response("The customer.", Customer),
-        401: _UNAUTHORIZED,
-        404: _not_found("customer"),
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        401: UNAUTHORIZED,
+        404: not_found("customer"),
+        500: INTERNAL,
+        503: UNAVAILABLE,
     },
 }
 
@@ -423,20 +278,20 @@ create_customer: dict[str, Any] = {
     ),
     "responses": {
         201: success_response("The new customer.", Customer, location_header("customers")),
-        400: _INVALID_BODY,
-        401: _UNAUTHORIZED,
+        400: INVALID_BODY,
+        401: UNAUTHORIZED,
         403: problem_response(
-            PermissionDeniedError, "The API key has the role PartnerReader.", _READ_ONLY
+            PermissionDeniedError, "The API key has the role PartnerReader.", READ_ONLY
         ),
         409: problem_response(
             ConflictError,
             "The member email (compared ignoring case) is already in use.",
-            _EMAIL_TAKEN,
-            {"email": _EMAIL_TAKEN},
+            EMAIL_TAKEN,
+            {"email": EMAIL_TAKEN},
         ),
-        413: _TOO_LARGE,
-        415: _UNSUPPORTED_MEDIA_TYPE,
-        422: _invalid_fields(
+        413: TOO_LARGE,
+        415: UNSUPPORTED_MEDIA_TYPE,
+        422: invalid_fields(
             "Fields of the body are invalid, the body is not an object, or partnerId or "
             "partnerMemberIdForCustomerSupport names no account or member that the key may use. "
             "errors has one message per field.",
@@ -447,8 +302,8 @@ create_customer: dict[str, Any] = {
                 "time zone names are case-sensitive, so use 'US/Eastern'.",
             },
         ),
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        500: INTERNAL,
+        503: UNAVAILABLE,
     },
     "openapi_extra": _request_body(CustomerCreate, _CUSTOMER_REQUEST_EXAMPLE),
 }
@@ -460,9 +315,9 @@ get_me: dict[str, Any] = {
     "to. Any valid key may call it.",
     "responses": {
         200: success_response("The API key.", Me),
-        401: _UNAUTHORIZED,
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        401: UNAUTHORIZED,
+        500: INTERNAL,
+        503: UNAVAILABLE,
     },
 }
 
@@ -471,7 +326,7 @@ healthz: dict[str, Any] = {
     "summary": "Process is up",
     "description": "Returns 200 while the process runs. Needs no API key and does not "
     "query the database.",
-    "responses": {200: success_response("The process is up.", Health), 500: _INTERNAL},
+    "responses": {200: success_response("The process is up.", Health), 500: INTERNAL},
 }
 
 readyz: dict[str, Any] = {
@@ -480,8 +335,8 @@ readyz: dict[str, Any] = {
     "description": "Returns 200 when a query on the database succeeds, else 503. Needs no API key.",
     "responses": {
         200: success_response("The database answered.", Readiness),
-        500: _INTERNAL,
-        503: _UNAVAILABLE,
+        500: INTERNAL,
+        503: UNAVAILABLE,
     },
 }
 

@@ -1,0 +1,95 @@
+"""Per-resource docs of the filter, sort and range parameters of the list endpoints."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from partners_api.domain.enums import CustomerState, PartnerState
+from partners_api.domain.list_specs import CUSTOMERS_LIST_SPEC, partners_list_spec
+from partners_api.settings import Settings
+
+_MAX_RANGE_SPAN: int = Settings.model_fields["max_range_span"].default
+_MAX_FILTER_VALUES: int = Settings.model_fields["max_filter_values"].default
+
+
+class ListParameters(NamedTuple):
+    """Docs of the filter, sort and range parameters of one list endpoint."""
+
+    resource: str
+    filters: str
+    filter_example: str
+    sort_fields: tuple[str, ...]
+
+    def filter_description(self) -> str:
+        return (
+            f"JSON object of conditions, all of which must hold:\n\n{self.filters}\n"
+            "- `createdAt_gte`, `createdAt_gt`, `createdAt_lte`, `createdAt_lt`, `updatedAt_gte`, "
+            "`updatedAt_gt`, `updatedAt_lte`, `updatedAt_lt`: a date YYYY-MM-DD, which covers "
+            "the whole UTC day, or an ISO 8601 timestamp, taken as UTC when it has no offset."
+            "\n\n"
+            "Country codes are ISO 3166-1 alpha-2 in either case. A list holds at most "
+            f"{_MAX_FILTER_VALUES} values by default."
+        )
+
+    def sort_description(self) -> str:
+        return (
+            f'JSON array [field, "ASC" or "DESC"], the direction in either case. Fields: '
+            f"{', '.join(self.sort_fields)}. name sorts ignoring case, and ties are broken "
+            'by id. Default ["id","ASC"].'
+        )
+
+    def apply(self, parameters: list[dict[str, Any]]) -> None:
+        """Replace the generic docs of the parameters that listing_params.py declares."""
+        docs = {
+            ("query", "filter"): (self.filter_description(), self.filter_example),
+            ("query", "sort"): (self.sort_description(), '["name","DESC"]'),
+            ("query", "range"): (
+                "JSON array [start, end] of zero-based positions, both included. Default "
+                f"[0,99]. A page holds at most {_MAX_RANGE_SPAN} items by default.",
+                "[0,24]",
+            ),
+            ("header", "Range"): (
+                f"The range as react-admin sends it, such as {self.resource}=0-24, used when "
+                "the range parameter is absent. A malformed header, or one for another "
+                "resource, is ignored.",
+                f"{self.resource}=0-24",
+            ),
+        }
+        for parameter in parameters:
+            found = docs.get((parameter.get("in", ""), parameter.get("name", "")))
+            if found is not None:
+                description, example = found
+                parameter["description"] = description
+                parameter["schema"] = {"type": "string"}
+                parameter["example"] = example
+
+
+PARTNERS_LIST_PARAMETERS = ListParameters(
+    resource="partners",
+    filters=(
+        "- `id` or `ids`: a partner id, or a list of ids.\n"
+        "- `name`: text that the name contains, ignoring case.\n"
+        "- `code`: a code, or a list of codes.\n"
+        f"- `state`: one of {', '.join(PartnerState)}, or a list of them.\n"
+        "- `level`: a partner level configured on the server (Basic and Certified by "
+        "default), or a list of them.\n"
+        "- `countryIds_ovl`: a country code, or a list; partners with at least one of them match."
+    ),
+    filter_example='{"name":"ACME","countryIds_ovl":["us"],"code":"acme","state":"Active",'
+    '"level":["Basic","Certified"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
+    sort_fields=partners_list_spec(["Basic"]).sort_fields,
+)
+CUSTOMERS_LIST_PARAMETERS = ListParameters(
+    resource="customers",
+    filters=(
+        "- `id` or `ids`: a customer id, or a list of ids.\n"
+        "- `name`: text that the name contains, ignoring case.\n"
+        "- `countryId`: a country code, or a list of codes.\n"
+        "- `planId`: a plan id, or a list of plan ids.\n"
+        f"- `state`: one of {', '.join(CustomerState)}, or a list of them.\n"
+        "- `partnerId`: the id of the owning partner or distributor, or a list of ids."
+    ),
+    filter_example='{"name":"Customer Name","countryId":["us","ar"],"planId":["ent-4sc-y"],'
+    '"state":["Trialing"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
+    sort_fields=CUSTOMERS_LIST_SPEC.sort_fields,
+)
