@@ -17,7 +17,12 @@ from partners_api.cli import demo_data
 from partners_api.cli.db import check_connection, load_settings
 from partners_api.cli.demo_data import DemoAccount, DemoMember
 from partners_api.cli.output import CLIError, json_option, print_result
-from partners_api.cli.serve import DEFAULT_HOST, DEFAULT_PORT, base_url, check_port_free, run_server
+from partners_api.cli.serve import (
+    base_url,
+    check_port_free,
+    listen_options,
+    run_server,
+)
 from partners_api.domain import apikeys, views
 from partners_api.domain.enums import CUSTOMER_MEMBER_ROLE, AccountType, Role
 from partners_api.domain.fields import name_key
@@ -258,14 +263,7 @@ def _demo_database_url(ctx: click.Context, database_url: str | None) -> str:
     help=f"Database to replace with the demo. Default: {DEFAULT_DEMO_DATABASE_URL}. "
     "PARTNERS_API_DATABASE_URL is ignored here.",
 )
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=DEFAULT_PORT,
-    show_default=True,
-    help="TCP port to listen on.",
-)
+@listen_options
 @click.option("--reset", is_flag=True, help="Allow dropping every table of a PostgreSQL database.")
 @click.option("--no-serve", is_flag=True, help="Build the database and print the keys only.")
 @json_option

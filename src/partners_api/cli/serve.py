@@ -171,15 +171,22 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+def listen_options(command: CommandT) -> CommandT:
+    """Add the --host and --port options of a command that runs the server."""
+    command = click.option(
+        "--port",
+        type=click.IntRange(1, 65535),
+        default=DEFAULT_PORT,
+        show_default=True,
+        help="TCP port to listen on.",
+    )(command)
+    return click.option(
+        "--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on."
+    )(command)
+
+
 @click.command("serve")
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=DEFAULT_PORT,
-    show_default=True,
-    help="TCP port to listen on.",
-)
+@listen_options
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
