@@ -42,7 +42,7 @@ REGISTRY_UNREACHABLE_CODES = frozenset({
     "ENOTCACHED", "ENOTFOUND", "ERR_SOCKET_TIMEOUT", "ETIMEDOUT",
 })  # fmt: skip
 
-# npm 10 and later print "npm error code X", older versions "npm ERR! code X".
+# npm 11 prints "npm error code X", and older releases print "npm ERR! code X".
 _NPM_ERROR_CODE = re.compile(r"^npm (?:error|ERR!) code (\S+)", re.MULTILINE)
 
 
@@ -158,12 +158,13 @@ def build_demo_database(tmp_path: Path) -> tuple[str, str]:
 
 def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    # trust_env=False: no proxy from the environment sits between the test and the server.
+    # Proxy variables are ignored, so the requests go straight to the loopback server.
     with httpx.Client(base_url=base_url, trust_env=False, timeout=5.0) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 pytest.fail(
-                    f"partners-api serve exited with {process.returncode}:\n{log.read_text()}"
+                    f"partners-api serve exited with code {process.returncode} before answering "
+                    f"/healthz:\n{log.read_text()}"
                 )
             try:
                 if client.get("/healthz").status_code == 200:

@@ -1,5 +1,5 @@
 // Runs react-admin's ra-data-simple-rest data provider, unchanged, against a running
-// Partners API that holds the demo database of `partners-api demo`.
+// Partners API that serves the demo database of `partners-api demo`.
 //
 // Usage: node check.mjs BASE_URL TOKEN
 //   BASE_URL  the API root including the version, such as http://127.0.0.1:8000/v1
@@ -115,9 +115,9 @@ async function checkSortAndFilter(allPartners) {
 }
 
 async function checkGetOneAndMany(allPartners) {
-    const wanted = allPartners[0];
-    const one = await provider.getOne('partners', { id: wanted.id });
-    expectEqual([one.data.id, one.data.name], [wanted.id, wanted.name], 'getOne partners: id and name of the listed partner');
+    const listed = allPartners[0];
+    const fetched = await provider.getOne('partners', { id: listed.id });
+    expectEqual([fetched.data.id, fetched.data.name], [listed.id, listed.name], 'getOne partners: id and name of the listed partner');
 
     // react-admin's getMany sends filter={"id":[...]} and no range.
     const ids = [allPartners[0].id, allPartners[allPartners.length - 1].id];
