@@ -92,8 +92,8 @@ class ValidationError(PartnersAPIError):
 
     def __init__(self, errors: Mapping[str, str], detail: str | None = None) -> None:
         if detail is None:
-            fields = ", ".join(errors)
-            detail = f"Invalid request body: check the fields {fields}."
+            noun = "field" if len(errors) == 1 else "fields"
+            detail = f"Invalid request body: check the {noun} {', '.join(errors)}."
         super().__init__(detail, errors=errors)
 
 

@@ -623,3 +623,42 @@ async def test_email_trimmed_and_case_kept(
 ) -> None:
     partner = await create(client, headers, {**MINIMAL_BODY, "email": " Mina.Owner@Example.com "})
     assert partner["contactData"]["members"][0]["email"] == "Mina.Owner@Example.com"
+
+
+async def test_level_error_reported_with_other_field_errors(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    body = {**PARTNER_CREATE_BODY, "level": "Gold", "email": "not-an-email"}
+
+    response = await client.post("/v1/partners", json=body, headers=headers)
+
+    errors = field_errors(response)
+    assert set(errors) == {"level", "email"}
+    assert "Basic, Certified" in errors["level"]
+
+
+async def test_level_in_wrong_case_names_right_spelling(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        "/v1/partners", json={**PARTNER_CREATE_BODY, "level": "certified"}, headers=headers
+    )
+
+    errors = field_errors(response)
+    assert "use 'Certified'" in errors["level"]
+
+
+async def test_taken_derived_code_asks_for_own_code(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    first = {**MINIMAL_BODY, "partnerName": "Same Name Partners"}
+    second = {**first, "email": "second@same-name.example.com"}
+    assert (await client.post("/v1/partners", json=first, headers=headers)).status_code == 201
+
+    response = await client.post("/v1/partners", json=second, headers=headers)
+
+    errors = field_errors(response, 409)
+    assert errors["code"] == (
+        "The code 'same-name-partners', derived from partnerName, is already in use; "
+        "send a code of your own."
+    )

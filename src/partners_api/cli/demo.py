@@ -166,7 +166,8 @@ async def create_demo_keys(connection: AsyncConnection) -> dict[str, str]:
     """Create the demo API keys and return their tokens by label."""
     tokens = {}
     for label, (account_id, role) in DEMO_KEYS.items():
-        _, token = await apikeys.create_key(connection, account_id, role, name=f"Demo {label}")
+        name = f"Demo {role.value} key"
+        _, token = await apikeys.create_key(connection, account_id, role, name=name)
         tokens[label] = token
     return tokens
 

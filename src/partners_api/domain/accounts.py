@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partners_api.domain import views
 from partners_api.domain.clock import utc_now
 from partners_api.domain.enums import AccountType, OriginType, PartnerState, Role
-from partners_api.domain.fields import name_key, slugify_code
+from partners_api.domain.fields import check_partner_level, name_key, slugify_code
 from partners_api.domain.ids import new_id
 from partners_api.domain.schemas import PartnerCreate
 from partners_api.exceptions import ConflictError, NotFoundError, ValidationError
@@ -37,11 +37,10 @@ async def create_account(
     code, and ``ConflictError`` for a code or member email already in use.
     """
     level = body.level or settings.default_partner_level
-    if level not in settings.partner_levels:
-        accepted = ", ".join(settings.partner_levels)
-        raise ValidationError(
-            {"level": f"Invalid level {level!r}; accepted levels are: {accepted}."}
-        )
+    try:
+        check_partner_level(level, settings.partner_levels)
+    except ValueError as exc:
+        raise ValidationError({"level": str(exc)}) from exc
 
     code = body.code or slugify_code(body.partnerName)
     if code is None:
@@ -119,8 +118,13 @@ async def load_account_view(connection: AsyncConnection, account_id: uuid.UUID) 
 
 
 def _code_conflict(code: str, *, defaulted: bool) -> ConflictError:
-    hint = "the code derived from partnerName" if defaulted else "code"
-    message = f"The code {code!r} ({hint}) is already in use; send another code."
+    if defaulted:
+        message = (
+            f"The code {code!r}, derived from partnerName, is already in use; "
+            "send a code of your own."
+        )
+    else:
+        message = f"The code {code!r} is already in use; send another code."
     return ConflictError(message, errors={"code": message})
 
 

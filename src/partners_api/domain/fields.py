@@ -12,6 +12,7 @@ import unicodedata
 import urllib.parse
 import uuid
 import zoneinfo
+from collections.abc import Sequence
 from functools import cache
 from typing import Annotated
 
@@ -94,11 +95,16 @@ def _validate_country_id(value: str) -> str:
             "use two letters such as 'us'."
         )
     if pycountry.countries.get(alpha_2=value.upper()) is None:
+        suggestion = _COMMON_COUNTRY_MISTAKES.get(value.lower())
+        hint = f"use {quote_value(suggestion)}" if suggestion else "use a code such as 'us' or 'ca'"
         raise ValueError(
-            f"{quote_value(value)} is not an assigned ISO 3166-1 alpha-2 country code; "
-            "use a code such as 'us' or 'ca'."
+            f"{quote_value(value)} is not an assigned ISO 3166-1 alpha-2 country code; {hint}."
         )
     return value.lower()
+
+
+# Codes people often send that ISO 3166-1 reserves or does not assign.
+_COMMON_COUNTRY_MISTAKES = {"uk": "gb", "el": "gr", "en": "gb"}
 
 
 def _validate_language_id(value: str) -> str:
@@ -290,3 +296,17 @@ def name_key(name: str) -> str:
     compare equal on both databases.
     """
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def check_partner_level(level: str, levels: Sequence[str]) -> str:
+    """Return ``level`` if it is one of the configured ``levels``, else raise ``ValueError``."""
+    if level in levels:
+        return level
+    accepted = ", ".join(levels)
+    for choice in levels:
+        if choice.casefold() == level.casefold():
+            raise ValueError(
+                f"Invalid level {quote_value(level)}; levels are case-sensitive, "
+                f"use {quote_value(choice)}. Accepted levels are: {accepted}."
+            )
+    raise ValueError(f"Invalid level {quote_value(level)}; accepted levels are: {accepted}.")

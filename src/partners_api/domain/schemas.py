@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 from partners_api.domain.fields import (
@@ -22,6 +32,7 @@ from partners_api.domain.fields import (
     PhoneNumber,
     TimeZoneId,
     WebUrl,
+    check_partner_level,
     find_forbidden_char,
     quote_value,
 )
@@ -33,6 +44,8 @@ LOGO_MAX_HEIGHT = 1000
 COUNTRY_IDS_MAX_ITEMS = 250
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+# Key of the validation context that carries the configured partner levels.
+PARTNER_LEVELS_CONTEXT = "partner_levels"
 
 
 def _validate_level(value: str) -> str:
@@ -120,8 +133,12 @@ class LogoIn(_RequestBody):
 
 
 class PartnerCreate(_RequestBody):
-    """Body of ``POST /partners``. The service checks ``level`` against the configured
-    levels and derives ``code`` from ``partnerName`` when it is absent."""
+    """Body of ``POST /partners``.
+
+    ``level`` is checked against the configured levels when the validation context
+    carries them as ``partner_levels`` (``parse_body(..., context=...)``); the service
+    checks it again and derives ``code`` from ``partnerName`` when it is absent.
+    """
 
     email: EmailAddress
     firstName: PersonName
@@ -135,6 +152,14 @@ class PartnerCreate(_RequestBody):
     countryIds: CountryIdList = Field(default_factory=list)
     contactData: ContactDataIn | None = None
     logo: LogoIn | None = None
+
+    @field_validator("level")
+    @classmethod
+    def _check_configured_level(cls, value: str | None, info: ValidationInfo) -> str | None:
+        levels = (info.context or {}).get(PARTNER_LEVELS_CONTEXT)
+        if value is None or levels is None:
+            return value
+        return check_partner_level(value, levels)
 
 
 class CustomerCreate(_RequestBody):
@@ -304,7 +329,9 @@ def validation_errors(exc: pydantic.ValidationError) -> dict[str, str]:
     return result
 
 
-def parse_body(model: type[ModelT], data: object) -> ModelT:
+def parse_body(
+    model: type[ModelT], data: object, context: Mapping[str, object] | None = None
+) -> ModelT:
     """Validate a parsed JSON body against ``model``.
 
     Raises ``partners_api.exceptions.ValidationError`` with one message per invalid
@@ -313,6 +340,6 @@ def parse_body(model: type[ModelT], data: object) -> ModelT:
     if not isinstance(data, dict):
         raise ValidationError({"body": f"Expected a JSON object, got {describe_json_type(data)}."})
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except pydantic.ValidationError as exc:
         raise ValidationError(validation_errors(exc)) from exc

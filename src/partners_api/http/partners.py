@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from partners_api.domain import partners
 from partners_api.domain.ids import parse_id
 from partners_api.domain.list_specs import partners_list_spec
-from partners_api.domain.schemas import PartnerCreate, parse_body
+from partners_api.domain.schemas import PARTNER_LEVELS_CONTEXT, PartnerCreate, parse_body
 from partners_api.exceptions import NotFoundError
 from partners_api.http import openapi
 from partners_api.http.body import read_json
@@ -68,7 +68,11 @@ async def get_partner(
 async def create_partner(
     request: Request, connection: Connection, principal: DistributorAdmin, settings: AppSettings
 ) -> JSONResponse:
-    body = parse_body(PartnerCreate, await read_json(request, settings.max_body_bytes))
+    body = parse_body(
+        PartnerCreate,
+        await read_json(request, settings.max_body_bytes),
+        context={PARTNER_LEVELS_CONTEXT: settings.partner_levels},
+    )
     partner = await partners.create_partner(connection, settings, principal, body)
     return JSONResponse(
         partner, status_code=201, headers={"Location": f"/v1/partners/{partner['id']}"}
