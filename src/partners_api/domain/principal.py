@@ -19,6 +19,8 @@ class Principal:
     account_type: AccountType
     account_name: str
     last_used_at: dt.datetime | None = None
+    # The X-Request-ID of the request this caller made, for the audit trail.
+    request_id: str | None = None
 
     @property
     def is_distributor(self) -> bool:

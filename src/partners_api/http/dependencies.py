@@ -7,6 +7,7 @@ rolls back when anything raises. Services run inside it and never commit.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -66,7 +67,10 @@ def bearer_token(request: Request) -> str:
 
 async def get_principal(request: Request, connection: Connection) -> Principal:
     token = bearer_token(request)
-    principal = await apikeys.authenticate(connection, token)
+    principal = dataclasses.replace(
+        await apikeys.authenticate(connection, token),
+        request_id=getattr(request.state, "request_id", None),
+    )
     request.state.api_key_id = str(principal.key_id)
     now = utc_now()
     if not apikeys.needs_use_recorded(principal, now):

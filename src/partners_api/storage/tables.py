@@ -142,3 +142,44 @@ api_keys = Table(
     Column("last_used_at", DateTime, nullable=True),
 )
 Index("ix_api_keys_account_id", api_keys.c.account_id)
+
+# One row per create, key creation and key revocation, written in the same transaction.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("occurred_at", DateTime, nullable=False),
+    # "partner.created", "customer.created", "api_key.created" or "api_key.revoked".
+    Column("action", String(40), nullable=False),
+    # The account on whose behalf the action ran: the calling key's account through
+    # the API, the account concerned through the CLI.
+    Column("account_id", Uuid, nullable=False),
+    # The API key that made the request; NULL when the operator's CLI did it.
+    Column("api_key_id", Uuid, nullable=True),
+    Column("request_id", String(200), nullable=True),
+    Column("object_type", String(20), nullable=False),
+    Column("object_id", Uuid, nullable=False),
+)
+Index(
+    "ix_audit_events_account_id_occurred_at", audit_events.c.account_id, audit_events.c.occurred_at
+)
+Index("ix_audit_events_occurred_at", audit_events.c.occurred_at)
+
+# Idempotency-Key records of POST requests, shared by every server process.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("api_key_id", Uuid, primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("method", String(10), nullable=False),
+    Column("path", String(200), nullable=False),
+    # Hex SHA-256 of the request body, to recognise a reuse with another body.
+    Column("request_hash", String(64), nullable=False),
+    # NULL while the first request runs; its response once it has finished.
+    Column("response_status", Integer, nullable=True),
+    Column("response_body", JSON, nullable=True),
+    Column("response_location", String(300), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+Index("ix_idempotency_keys_expires_at", idempotency_keys.c.expires_at)
