@@ -11,9 +11,11 @@ message on one line.
     ├── PermissionDeniedError     403  valid token without the role or account type
     ├── NotFoundError             404  object absent or outside the key's scope
     ├── ConflictError             409  code or email already in use
+    │   └── IdempotencyKeyInUseError   a request with the same Idempotency-Key still runs
     ├── PayloadTooLargeError      413  body over the size limit
     ├── UnsupportedMediaTypeError 415  body that is neither JSON nor form-labelled JSON
     ├── ValidationError           422  body fields that break the rules, one message each
+    ├── TooManyRequestsError      429  the API key's rate limit is used up
     └── ServiceUnavailableError   503  database unreachable
 """
 
@@ -71,6 +73,12 @@ class ConflictError(PartnersAPIError):
     type_slug = "conflict"
 
 
+class IdempotencyKeyInUseError(ConflictError):
+    """409 for a request whose Idempotency-Key another request of the same API key holds."""
+
+    type_slug = "idempotency-key-in-use"
+
+
 class PayloadTooLargeError(PartnersAPIError):
     status = 413
     title = "Content Too Large"
@@ -95,6 +103,18 @@ class ValidationError(PartnersAPIError):
             noun = "field" if len(errors) == 1 else "fields"
             detail = f"Invalid request body: check the {noun} {', '.join(errors)}."
         super().__init__(detail, errors=errors)
+
+
+class TooManyRequestsError(PartnersAPIError):
+    """429 with ``retry_after``, the whole number of seconds to wait, at least 1."""
+
+    status = 429
+    title = "Too Many Requests"
+    type_slug = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
 
 
 class ServiceUnavailableError(PartnersAPIError):

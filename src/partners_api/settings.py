@@ -38,6 +38,78 @@ class Settings(BaseSettings):
         ),
     )
 
+    # Operational safety: the request timeout and the security headers, in the HTTP
+    # layer's timeout and security_headers modules.
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        allow_inf_nan=False,
+        description=(
+            "Seconds a request may run before it is cancelled and answered with 503; "
+            "PostgreSQL statements are limited to a little less."
+        ),
+    )
+    behind_https: bool = Field(
+        default=False,
+        description=(
+            "Whether clients reach the service over HTTPS, as behind a TLS proxy; "
+            "true adds Strict-Transport-Security to every response."
+        ),
+    )
+
+    # Rate limiting per API key, in the HTTP layer's ratelimit module.
+    rate_limit_per_second: float = Field(
+        default=20.0,
+        ge=0,
+        allow_inf_nan=False,
+        description=(
+            "Requests per second that one API key may make on average; 0 disables rate limiting."
+        ),
+    )
+    rate_limit_burst: int = Field(
+        default=40,
+        ge=0,
+        description=(
+            "Requests that one API key may make at once after a pause; 0 disables rate limiting."
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description=(
+            "redis:// URL of the Redis server that holds the rate limit buckets, so that "
+            "every server process shares one limit; unset keeps the buckets in each process."
+        ),
+    )
+    rate_limit_key_prefix: str = Field(
+        default="partners-api:ratelimit:",
+        min_length=1,
+        description="Prefix of the Redis keys of the rate limit buckets.",
+    )
+
+    @property
+    def rate_limit_enabled(self) -> bool:
+        return self.rate_limit_per_second > 0 and self.rate_limit_burst > 0
+
+    # Idempotency-Key records of POST requests, in the HTTP layer's idempotency module.
+    idempotency_ttl_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 366,
+        description=(
+            "Hours for which an Idempotency-Key and the response of its first request are "
+            "kept; a retry within them replays that response."
+        ),
+    )
+    idempotency_stale_seconds: int = Field(
+        default=300,
+        ge=1,
+        description=(
+            "Seconds after which a request that still holds its Idempotency-Key counts as "
+            "abandoned, so that a retry may take the key over; keep it above the request "
+            "timeout."
+        ),
+    )
+
     @field_validator("partner_levels", "cors_origins", mode="before")
     @classmethod
     def _split_comma_separated(cls, value: object) -> object:

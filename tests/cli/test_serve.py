@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +79,8 @@ def test_serve_runs_uvicorn(file_url: str, uvicorn_calls: list[dict[str, Any]]) 
             "workers": 2,
             "log_level": "info",
             "log_config": log_config(),
+            "access_log": False,
+            "timeout_graceful_shutdown": 30,
             "proxy_headers": False,
         }
     ]
@@ -221,3 +227,98 @@ def test_serve_subprocess(file_url: str, tmp_path: Path) -> None:
     assert created.status_code == 201, created.text
     assert created.json()["ttsUsage"]["maxChars"] == 1234
     assert created.json()["planId"] == "demo-plan"
+
+
+def test_serve_shutdown_timeout_flag(file_url: str, uvicorn_calls: list[dict[str, Any]]) -> None:
+    args = ["--database-url", file_url, "serve", "--port", str(free_port())]
+    result = run_cli([*args, "--shutdown-timeout", "7", "--request-timeout-seconds", "5"])
+
+    assert result.exit_code == 0, result.output
+    assert uvicorn_calls[0]["timeout_graceful_shutdown"] == 7
+    assert os.environ["PARTNERS_API_REQUEST_TIMEOUT_SECONDS"] == "5.0"
+    assert run_cli([*args, "--shutdown-timeout", "0"]).exit_code == 2
+
+
+def test_log_config_access_logger() -> None:
+    config = log_config()
+    access = config["loggers"]["partners_api.access"]
+    assert access["propagate"] is False
+    [handler_name] = access["handlers"]
+    handler = config["handlers"][handler_name]
+    assert handler["stream"] == "ext://sys.stdout"
+    assert config["formatters"][handler["formatter"]] == {"format": "%(message)s"}
+
+
+def _hold_write_lock(database: Path) -> sqlite3.Connection:
+    """Take SQLite's write lock from another connection, so the server's writers wait."""
+    connection = sqlite3.connect(database, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    return connection
+
+
+def test_sigterm_finishes_request(file_url: str, tmp_path: Path) -> None:
+    """SIGTERM lets a request in flight finish with its normal status, then exits 0.
+
+    The request is slow for a real reason: another connection holds SQLite's write lock,
+    so the server's write transaction waits on the busy timeout until the test releases it.
+    """
+    account = run_json([
+        "--database-url", file_url, "partner", "create", "--name", "ACME",
+        "--email", "admin@acme.example.com", "--first-name", "Ada", "--last-name", "Admin",
+    ])  # fmt: skip
+    args = ["--database-url", file_url, "key", "create", "--account", account["id"]]
+    key = run_json([*args, "--role", "PartnerAdmin"])
+    port = free_port()
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith("PARTNERS_API_")
+    }
+    env["PARTNERS_API_DATABASE_URL"] = file_url
+    command = [
+        str(Path(sys.executable).with_name("partners-api")), "serve", "--host", "127.0.0.1",
+        "--port", str(port), "--shutdown-timeout", "20",
+    ]  # fmt: skip
+    log = tmp_path / "serve.log"
+    headers = {"Authorization": f"Bearer {key['token']}"}
+    customer = {
+        "customerName": "Road Runner",
+        "email": "owner@roadrunner.example.com",
+        "firstName": "Maria",
+        "lastName": "Garcia",
+        "countryId": "us",
+    }
+
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)  # noqa: S603
+        lock: sqlite3.Connection | None = None
+        try:
+            with httpx.Client(
+                base_url=base_url("127.0.0.1", port), trust_env=False, timeout=30
+            ) as client:
+                _wait_until_healthy(client, process, log)
+                lock = _hold_write_lock(tmp_path / "serve.db")
+                with ThreadPoolExecutor(max_workers=1) as executor:
+                    pending = executor.submit(
+                        client.post, "/v1/customers", headers=headers, json=customer
+                    )
+                    # Give the request time to reach the server and wait for the lock.
+                    time.sleep(1.0)
+                    assert not pending.done()
+                    process.send_signal(signal.SIGTERM)
+                    time.sleep(1.0)
+                    assert process.poll() is None, "the server exited with a request in flight"
+                    lock.rollback()
+                    created = pending.result(timeout=30)
+            exit_code = process.wait(timeout=30)
+        finally:
+            if lock is not None:
+                lock.close()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    output_text = log.read_text()
+    assert created.status_code == 201, created.text
+    assert exit_code == 0, output_text
+    access_lines = [json.loads(line) for line in output_text.splitlines() if line.startswith("{")]
+    assert [line["status"] for line in access_lines if line["method"] == "POST"] == [201]
+    assert key["token"] not in output_text

@@ -12,6 +12,7 @@ from partners_api.cli.db import GlobalOptions, load_settings, open_database, pas
 from partners_api.cli.output import CommandT, json_option, print_result
 from partners_api.domain import views
 from partners_api.domain.accounts import create_account, load_account_view
+from partners_api.domain.audit import OPERATOR
 from partners_api.domain.enums import AccountType, OriginType
 from partners_api.domain.schemas import PartnerCreate, parse_body
 from partners_api.storage.database import write_transaction
@@ -68,6 +69,7 @@ async def create_account_record(
                 account_type=account_type,
                 parent_id=None,
                 origin=OriginType.OPERATOR_CLI,
+                actor=OPERATOR,
             )
             return await load_account_view(connection, account_id)
 

@@ -16,6 +16,7 @@ import click
 from partners_api.cli.db import GlobalOptions, open_database, pass_options
 from partners_api.cli.output import CLIError, json_option, print_result
 from partners_api.domain import apikeys
+from partners_api.domain.audit import OPERATOR
 from partners_api.domain.clock import utc_now
 from partners_api.domain.enums import Role
 from partners_api.domain.ids import parse_id
@@ -44,7 +45,12 @@ async def create_api_key(
     """Create a key and return ``{"id", "token", ...the key view}``."""
     async with open_database(database_url) as engine, write_transaction(engine) as connection:
         view, token = await apikeys.create_key(
-            connection, account_id, role, name=name, expires_in_days=expires_in_days
+            connection,
+            account_id,
+            role,
+            name=name,
+            expires_in_days=expires_in_days,
+            actor=OPERATOR,
         )
     return {"id": view["id"], "token": token, **view}
 
@@ -59,7 +65,7 @@ async def list_api_keys(
 
 async def revoke_api_key(database_url: str, key_id: uuid.UUID) -> dict[str, Any]:
     async with open_database(database_url) as engine, write_transaction(engine) as connection:
-        return await apikeys.revoke_key(connection, key_id)
+        return await apikeys.revoke_key(connection, key_id, actor=OPERATOR)
 
 
 def key_status(view: dict[str, Any], now: dt.datetime) -> str:

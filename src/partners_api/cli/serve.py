@@ -6,9 +6,11 @@ import asyncio
 import copy
 import errno
 import os
+import signal
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 import click
@@ -29,6 +31,7 @@ from partners_api.storage.database import to_async_url
 APP_FACTORY = "partners_api.http.app:create_app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class SettingFlag:
     """A ``serve`` flag that sets the Settings field of the same name."""
 
     field: str
-    type: type[int] | type[str]
+    type: type[int] | type[float] | type[bool] | type[str]
     help: str
 
 
@@ -51,6 +54,42 @@ SETTING_FLAGS = (
     SettingFlag("max_body_bytes", int, "Maximum request body size, in bytes."),
     SettingFlag("cors_origins", str, "Origins allowed by CORS, comma-separated. Default: none."),
     SettingFlag("database_pool_size", int, "PostgreSQL connections per worker process."),
+    SettingFlag(
+        "request_timeout_seconds",
+        float,
+        "Seconds a request may run before it is cancelled with a 503. Default: 30.",
+    ),
+    SettingFlag(
+        "behind_https",
+        bool,
+        "true if clients connect over HTTPS, which adds Strict-Transport-Security. Default: false.",
+    ),
+    SettingFlag(
+        "rate_limit_per_second",
+        float,
+        "Requests per second one API key may make on average; 0 disables. Default: 20.",
+    ),
+    SettingFlag(
+        "rate_limit_burst",
+        int,
+        "Requests one API key may make at once after a pause; 0 disables. Default: 40.",
+    ),
+    SettingFlag(
+        "redis_url",
+        str,
+        "redis:// URL of the Redis server that keeps rate limits shared by every process.",
+    ),
+    SettingFlag("rate_limit_key_prefix", str, "Prefix of the rate limit keys in Redis."),
+    SettingFlag(
+        "idempotency_ttl_hours",
+        int,
+        "Hours an Idempotency-Key and its first response are kept. Default: 24.",
+    ),
+    SettingFlag(
+        "idempotency_stale_seconds",
+        int,
+        "Seconds after which an unfinished request releases its Idempotency-Key. Default: 300.",
+    ),
 )
 
 
@@ -125,11 +164,14 @@ def run_server(
     port: int,
     workers: int,
     flags: Mapping[str, object] | None = None,
+    shutdown_timeout: int = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
 ) -> None:
     """Validate the settings, prepare the database and run uvicorn until stopped.
 
     The flags and the database URL are exported as ``PARTNERS_API_*`` variables, so each
-    uvicorn worker process reads the settings validated here.
+    uvicorn worker process reads the settings validated here. On SIGTERM or SIGINT
+    uvicorn stops accepting connections and waits up to ``shutdown_timeout`` seconds for
+    the requests in flight before it cancels them.
     """
     flags = flags or {}
     settings = load_settings(database_url, flags)
@@ -144,6 +186,21 @@ def run_server(
     # A single worker runs in this process, where get_settings() may already be cached.
     get_settings.cache_clear()
 
+    previous_handler = signal.signal(signal.SIGTERM, _exit_after_sigterm)
+    try:
+        _run_uvicorn(host, port, workers, shutdown_timeout)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _exit_after_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    # uvicorn (0.55) handles SIGTERM itself, shuts down gracefully and then raises the
+    # signal again with the previous handler in place. A stop that the operator asked
+    # for is a success, so the command exits 0 rather than being killed by the signal.
+    raise SystemExit(0)
+
+
+def _run_uvicorn(host: str, port: int, workers: int, shutdown_timeout: int) -> None:
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -152,6 +209,9 @@ def run_server(
         workers=workers,
         log_level="info",
         log_config=log_config(),
+        # partners_api.access logs each request once, as JSON.
+        access_log=False,
+        timeout_graceful_shutdown=shutdown_timeout,
         proxy_headers=False,
     )
 
@@ -160,11 +220,23 @@ def log_config() -> dict[str, Any]:
     """Return uvicorn's logging configuration with the service's own loggers added.
 
     uvicorn configures only its own loggers, so without this the ``partners_api`` logs
-    (start-up, database outages, unexpected errors) would be dropped.
+    (start-up, database outages, unexpected errors) would be dropped. The access log
+    goes to stdout as bare messages, because each message is already a JSON line.
     """
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config["loggers"]["partners_api"] = {
         "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    config["formatters"]["json_message"] = {"format": "%(message)s"}
+    config["handlers"]["json_stdout"] = {
+        "formatter": "json_message",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+    }
+    config["loggers"]["partners_api.access"] = {
+        "handlers": ["json_stdout"],
         "level": "INFO",
         "propagate": False,
     }
@@ -194,12 +266,37 @@ def listen_options(command: CommandT) -> CommandT:
     show_default=True,
     help="Number of worker processes.",
 )
+@click.option(
+    "--shutdown-timeout",
+    type=click.IntRange(min=1),
+    default=DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
+    show_default=True,
+    help=(
+        "Seconds to wait on SIGTERM for requests in flight before they are cancelled. "
+        "Keep it above --request-timeout-seconds."
+    ),
+)
 @setting_options
 @pass_options
-def serve(options: GlobalOptions, /, host: str, port: int, workers: int, **flags: Any) -> None:
+def serve(
+    options: GlobalOptions,
+    /,
+    host: str,
+    port: int,
+    workers: int,
+    shutdown_timeout: int,
+    **flags: Any,
+) -> None:
     """Serve the API over HTTP.
 
     On SQLite the migrations are applied first. On PostgreSQL the schema must already
     be current (`partners-api db upgrade`).
     """
-    run_server(options.database_url, host=host, port=port, workers=workers, flags=flags)
+    run_server(
+        options.database_url,
+        host=host,
+        port=port,
+        workers=workers,
+        flags=flags,
+        shutdown_timeout=shutdown_timeout,
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partners_api.domain import views
+from partners_api.domain.audit import OPERATOR, Actor, account_created_event, record_event
 from partners_api.domain.clock import utc_now
 from partners_api.domain.enums import AccountType, OriginType, PartnerState, Role
 from partners_api.domain.fields import check_partner_level, name_key, slugify_code
@@ -30,8 +31,10 @@ async def create_account(
     parent_id: uuid.UUID | None,
     origin: OriginType,
     account_id: uuid.UUID | None = None,
+    actor: Actor = OPERATOR,
 ) -> uuid.UUID:
-    """Insert an account and its first member, a PartnerAdmin; return the account id.
+    """Insert an account, its first member (a PartnerAdmin) and the audit event of
+    ``actor``; return the account id.
 
     Raises ``ValidationError`` for a level outside the settings or a name that yields no
     code, and ``ConflictError`` for a code or member email already in use.
@@ -102,6 +105,10 @@ async def create_account(
         if violated_unique_constraint(exc, "uq_members_email_key", "members", "email_key"):
             raise email_conflict(body.email) from exc
         raise
+    action, object_type = account_created_event(account_type)
+    await record_event(
+        connection, actor, action, object_type, account_id, concerned_account_id=account_id
+    )
     return account_id
 
 

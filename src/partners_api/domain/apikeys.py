@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partners_api.domain.audit import OPERATOR, Actor, AuditAction, ObjectType, record_event
 from partners_api.domain.clock import format_timestamp, utc_now
 from partners_api.domain.enums import AccountType, Role
 from partners_api.domain.ids import new_id
@@ -46,8 +47,10 @@ async def create_key(
     *,
     name: str | None = None,
     expires_in_days: int | None = None,
+    actor: Actor = OPERATOR,
 ) -> tuple[dict[str, Any], str]:
-    """Create a key for a partner or distributor account; return its view and its token.
+    """Create a key for a partner or distributor account, with the audit event of
+    ``actor``; return its view and its token.
 
     The token is returned here and nowhere else: it cannot be read back later.
     """
@@ -78,19 +81,40 @@ async def create_key(
     }
     await key_rows.insert_key(connection, values)
     await account_rows.count_api_key(connection, account_id, created=True)
+    await record_event(
+        connection,
+        actor,
+        AuditAction.API_KEY_CREATED,
+        ObjectType.API_KEY,
+        key_id,
+        concerned_account_id=account_id,
+    )
     row = await key_rows.get_key(connection, key_id)
     if row is None:
         raise RuntimeError(f"API key {key_id} vanished inside its own transaction")
     return key_view(row), token
 
 
-async def revoke_key(connection: AsyncConnection, key_id: uuid.UUID) -> dict[str, Any]:
-    """Revoke a key; revoking a revoked key changes nothing and is not an error."""
+async def revoke_key(
+    connection: AsyncConnection, key_id: uuid.UUID, *, actor: Actor = OPERATOR
+) -> dict[str, Any]:
+    """Revoke a key and record the audit event of ``actor``.
+
+    Revoking a revoked key changes nothing, records no event and is not an error.
+    """
     row = await key_rows.get_key(connection, key_id)
     if row is None:
         raise NotFoundError(f"API key {key_id} not found; `partners-api key list` shows the ids.")
     if await key_rows.mark_revoked(connection, key_id, utc_now()):
         await account_rows.count_api_key(connection, row["account_id"], created=False)
+        await record_event(
+            connection,
+            actor,
+            AuditAction.API_KEY_REVOKED,
+            ObjectType.API_KEY,
+            key_id,
+            concerned_account_id=row["account_id"],
+        )
     revoked = await key_rows.get_key(connection, key_id)
     if revoked is None:
         raise RuntimeError(f"API key {key_id} vanished inside its own transaction")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partners_api.domain import views
 from partners_api.domain.accounts import email_conflict
+from partners_api.domain.audit import Actor, AuditAction, ObjectType, record_event
 from partners_api.domain.clock import utc_now
 from partners_api.domain.enums import (
     CUSTOMER_MEMBER_ROLE,
@@ -64,7 +65,8 @@ async def get_customer(
 async def create_customer(
     connection: AsyncConnection, settings: Settings, principal: Principal, body: CustomerCreate
 ) -> views.JSON:
-    """Create a Trialing customer owned by the key's account or one of its partners."""
+    """Create a Trialing customer owned by the key's account or one of its partners,
+    with the audit event of the key."""
     owner = await _resolve_owner(connection, principal, body.partnerId)
     support_member_id = await _resolve_support_member(
         connection, owner["id"], body.partnerMemberIdForCustomerSupport
@@ -119,6 +121,14 @@ async def create_customer(
             raise email_conflict(body.email) from exc
         raise
     await account_rows.add_customer(connection, owner["id"])
+    await record_event(
+        connection,
+        Actor.from_principal(principal),
+        AuditAction.CUSTOMER_CREATED,
+        ObjectType.CUSTOMER,
+        customer_id,
+        concerned_account_id=owner["id"],
+    )
     row = await customer_rows.get_customer(
         connection, customer_id, customer_rows.scope_condition(owner["id"], is_distributor=False)
     )

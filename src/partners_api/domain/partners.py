@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partners_api.domain import views
 from partners_api.domain.accounts import create_account, load_account_view
+from partners_api.domain.audit import Actor
 from partners_api.domain.enums import AccountType, OriginType
 from partners_api.domain.listing import ListQuery
 from partners_api.domain.principal import Principal
@@ -64,5 +65,6 @@ async def create_partner(
         account_type=AccountType.PARTNER,
         parent_id=principal.account_id,
         origin=OriginType.PARTNER_API_KEY,
+        actor=Actor.from_principal(principal),
     )
     return await load_account_view(connection, partner_id)

@@ -9,10 +9,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from partners_api import __version__
 from partners_api.http import customers, errors, openapi, partners, system
+from partners_api.http.access_log import AccessLogMiddleware
+from partners_api.http.ratelimit import RateLimitHeadersMiddleware, create_rate_limiter
 from partners_api.http.request_id import RequestIDMiddleware
+from partners_api.http.security_headers import SecurityHeadersMiddleware
+from partners_api.http.timeout import RequestTimeoutMiddleware, statement_timeout_seconds
 from partners_api.settings import Settings, get_settings
 from partners_api.storage.database import create_engine, redact_url
 
@@ -25,7 +30,31 @@ _CORS_ALLOWED_HEADERS = [
     "Idempotency-Key",
     "X-Request-ID",
 ]
-_CORS_EXPOSED_HEADERS = ["Content-Range", "X-Total-Count", "Location", "X-Request-ID"]
+_CORS_EXPOSED_HEADERS = [
+    "Content-Range",
+    "X-Total-Count",
+    "Location",
+    "X-Request-ID",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+    "Idempotent-Replayed",
+]
+
+
+class PartnersAPI(FastAPI):
+    """FastAPI with the access log and the security headers outside its error middleware.
+
+    Middleware added with ``add_middleware`` sits inside Starlette's
+    ServerErrorMiddleware, which sends the 500 of an unexpected error itself. Wrapping
+    the whole stack puts the headers on that 500 too and logs it.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        stack = super().build_middleware_stack()
+        stack = SecurityHeadersMiddleware(stack, behind_https=settings.behind_https)
+        return AccessLogMiddleware(stack)
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
@@ -36,16 +65,20 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
         app.state.engine = engine or create_engine(
-            settings.database_url, pool_size=settings.database_pool_size
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            statement_timeout_seconds=statement_timeout_seconds(settings.request_timeout_seconds),
         )
         logger.info("Serving with the database %s", redact_url(settings.database_url))
         try:
             yield
         finally:
+            if app.state.rate_limiter is not None:
+                await app.state.rate_limiter.aclose()
             if owned:
                 await app.state.engine.dispose()
 
-    app = FastAPI(
+    app = PartnersAPI(
         title="SIP Caller Partners API",
         version=__version__,
         description=(
@@ -57,6 +90,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # Built here rather than in the lifespan, which clients such as httpx's ASGITransport
+    # never run. Building opens no connection, so this is safe outside an event loop.
+    app.state.rate_limiter = create_rate_limiter(settings)
     if engine is not None:
         app.state.engine = engine
     app.include_router(partners.router)
@@ -71,6 +107,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             allow_headers=_CORS_ALLOWED_HEADERS,
             expose_headers=_CORS_EXPOSED_HEADERS,
         )
+    # Inside RequestIDMiddleware, so the 503 of a timeout carries the request id.
+    app.add_middleware(RequestTimeoutMiddleware, timeout_seconds=settings.request_timeout_seconds)
+    app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(RequestIDMiddleware)
     openapi.customize(app)
     return app

@@ -14,6 +14,7 @@ from partners_api.exceptions import NotFoundError
 from partners_api.http import openapi
 from partners_api.http.body import read_json
 from partners_api.http.dependencies import Admin, AppSettings, Connection, Reader
+from partners_api.http.idempotency import CustomerIdempotency
 from partners_api.http.listing import parse_list_query
 from partners_api.http.listing_params import FilterParam, RangeHeader, RangeParam, SortParam
 from partners_api.http.responses import JSONResponse, list_response
@@ -61,10 +62,18 @@ async def get_customer(
 
 @router.post("", status_code=201, **openapi.create_customer)
 async def create_customer(
-    request: Request, connection: Connection, principal: Admin, settings: AppSettings
+    idempotency: CustomerIdempotency,
+    request: Request,
+    connection: Connection,
+    principal: Admin,
+    settings: AppSettings,
 ) -> JSONResponse:
+    # Idempotency comes first: it claims the key before Connection opens the transaction.
+    if idempotency.replay is not None:
+        return idempotency.replay
     body = parse_body(CustomerCreate, await read_json(request, settings.max_body_bytes))
     customer = await customers.create_customer(connection, settings, principal, body)
-    return JSONResponse(
+    response = JSONResponse(
         customer, status_code=201, headers={"Location": f"/v1/customers/{customer['id']}"}
     )
+    return await idempotency.save(connection, response)

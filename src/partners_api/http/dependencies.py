@@ -20,6 +20,7 @@ from partners_api.domain.enums import Role
 from partners_api.domain.partners import require_distributor
 from partners_api.domain.principal import Principal
 from partners_api.exceptions import AuthenticationError, PermissionDeniedError
+from partners_api.http.ratelimit import enforce as enforce_rate_limit
 from partners_api.settings import Settings
 from partners_api.storage.database import read_transaction, write_transaction
 
@@ -72,6 +73,7 @@ async def get_principal(request: Request, connection: Connection) -> Principal:
         request_id=getattr(request.state, "request_id", None),
     )
     request.state.api_key_id = str(principal.key_id)
+    await enforce_rate_limit(request, str(principal.key_id))
     now = utc_now()
     if not apikeys.needs_use_recorded(principal, now):
         return principal

@@ -23,6 +23,7 @@ from partners_api.exceptions import (
     AuthenticationError,
     PartnersAPIError,
     ServiceUnavailableError,
+    TooManyRequestsError,
 )
 from partners_api.http.request_id import HEADER as REQUEST_ID_HEADER
 from partners_api.http.responses import ProblemResponse
@@ -78,7 +79,7 @@ async def handle_api_error(request: Request, exc: Exception) -> Response:
         if exc.invalid_token:
             challenge += ', error="invalid_token"'
         headers["WWW-Authenticate"] = challenge
-    if isinstance(exc, ServiceUnavailableError):
+    if isinstance(exc, ServiceUnavailableError | TooManyRequestsError):
         headers["Retry-After"] = str(exc.retry_after)
     return problem(
         request,

@@ -30,6 +30,7 @@ from partners_api.http.openapi_problems import (
     EMAIL_TAKEN,
     INTERNAL,
     INVALID_BODY,
+    RATE_LIMITED,
     READ_ONLY,
     TOO_LARGE,
     UNAUTHORIZED,
@@ -74,17 +75,17 @@ def _request_body(model: type[BaseModel], example: dict[str, Any]) -> dict[str, 
         f"A JSON object of at most {_MAX_BODY_BYTES} bytes by default, labelled "
         "application/json, another application/*+json type, or "
         "application/x-www-form-urlencoded, which curl's --data-raw sends. The body is read as "
-        "JSON whatever the label, and a request without Content-Type is read as JSON too. "
+        "JSON text whatever the label (a form-encoded body is rejected as invalid JSON), and a "
+        "request without Content-Type is read as JSON too. "
         "Unknown fields are rejected, and a null in an optional field counts as absent."
     )
     return {
         "requestBody": {
             "required": True,
             "description": description,
-            "content": {
-                "application/json": media_type,
-                "application/x-www-form-urlencoded": media_type,
-            },
+            # Only JSON is listed: OpenAPI clients would form-encode a body documented as
+            # x-www-form-urlencoded, and the server reads that label as JSON text.
+            "content": {"application/json": media_type},
         }
     }
 
@@ -153,6 +154,7 @@ def _list_operation(
             {"sort": sort_error},
         ),
         401: UNAUTHORIZED,
+        429: RATE_LIMITED,
         500: INTERNAL,
         503: UNAVAILABLE,
         **more_responses,
@@ -184,6 +186,7 @@ get_partner: dict[str, Any] = {
     "responses": {
         200: success_response("The partner.", Partner),
         401: UNAUTHORIZED,
+        429: RATE_LIMITED,
         403: DISTRIBUTOR_ONLY,
         404: not_found("partner"),
         500: INTERNAL,
@@ -208,6 +211,7 @@ create_partner: dict[str, Any] = {
         201: success_response("The new partner.", Partner, location_header("partners")),
         400: INVALID_BODY,
         401: UNAUTHORIZED,
+        429: RATE_LIMITED,
         403: problem_response(
             PermissionDeniedError,
             "The API key has the role PartnerReader, or belongs to a partner.",
@@ -255,6 +259,7 @@ get_customer: dict[str, Any] = {
     "responses": {
         200: success_response("The customer.", Customer),
         401: UNAUTHORIZED,
+        429: RATE_LIMITED,
         404: not_found("customer"),
         500: INTERNAL,
         503: UNAVAILABLE,
@@ -280,6 +285,7 @@ create_customer: dict[str, Any] = {
         201: success_response("The new customer.", Customer, location_header("customers")),
         400: INVALID_BODY,
         401: UNAUTHORIZED,
+        429: RATE_LIMITED,
         403: problem_response(
             PermissionDeniedError, "The API key has the role PartnerReader.", READ_ONLY
         ),
@@ -316,6 +322,7 @@ get_me: dict[str, Any] = {
     "responses": {
         200: success_response("The API key.", Me),
         401: UNAUTHORIZED,
+        429: RATE_LIMITED,
         500: INTERNAL,
         503: UNAVAILABLE,
     },

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import orjson
+
 from partners_api.domain.enums import CustomerState, PartnerState
 from partners_api.domain.list_specs import CUSTOMERS_LIST_SPEC, partners_list_spec
+from partners_api.domain.listing import FilterKind, ResourceListSpec
 from partners_api.settings import Settings
 
 _MAX_RANGE_SPAN: int = Settings.model_fields["max_range_span"].default
 _MAX_FILTER_VALUES: int = Settings.model_fields["max_filter_values"].default
+_DEFAULT_LEVELS: list[str] = Settings.model_fields["partner_levels"].default
 
 
 class ListParameters(NamedTuple):
@@ -19,6 +23,7 @@ class ListParameters(NamedTuple):
     filters: str
     filter_example: str
     sort_fields: tuple[str, ...]
+    spec: ResourceListSpec
 
     def filter_description(self) -> str:
         return (
@@ -55,13 +60,79 @@ class ListParameters(NamedTuple):
                 f"{self.resource}=0-24",
             ),
         }
+        json_schemas = {
+            "filter": filter_schema(self.spec),
+            "sort": sort_schema(self.spec),
+            "range": _RANGE_SCHEMA,
+        }
         for parameter in parameters:
             found = docs.get((parameter.get("in", ""), parameter.get("name", "")))
-            if found is not None:
-                description, example = found
-                parameter["description"] = description
+            if found is None:
+                continue
+            description, example = found
+            parameter["description"] = description
+            json_schema = json_schemas.get(parameter["name"])
+            if json_schema is None or parameter["in"] != "query":
                 parameter["schema"] = {"type": "string"}
                 parameter["example"] = example
+                continue
+            # OpenAPI's way to say that a query parameter's value is JSON text.
+            parameter.pop("schema", None)
+            parameter.pop("example", None)
+            parameter["content"] = {
+                "application/json": {"schema": json_schema, "example": orjson.loads(example)}
+            }
+
+
+_MAX_POSITION = 2**53 - 1
+_RANGE_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "prefixItems": [
+        {"type": "integer", "minimum": 0, "maximum": _MAX_POSITION},
+        {"type": "integer", "minimum": 0, "maximum": _MAX_POSITION},
+    ],
+    "minItems": 2,
+    "maxItems": 2,
+}
+_TIMESTAMP_OPERATORS = ("_gte", "_gt", "_lte", "_lt")
+
+
+def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [item, {"type": "array", "items": item}]}
+
+
+def filter_schema(spec: ResourceListSpec) -> dict[str, Any]:
+    """Return the JSON schema of the ``filter`` object that ``spec`` accepts."""
+    properties: dict[str, Any] = {}
+    for name, field in spec.filters.items():
+        match field.kind:
+            case FilterKind.TIMESTAMP:
+                for operator in _TIMESTAMP_OPERATORS:
+                    properties[name + operator] = {"type": "string"}
+            case FilterKind.COUNTRY_SET:
+                properties[name + "_ovl"] = _one_or_many({"type": "string"})
+            case FilterKind.SUBSTRING:
+                properties[name] = {"type": "string"}
+            case FilterKind.ENUM:
+                properties[name] = _one_or_many({"type": "string", "enum": list(field.choices)})
+            case FilterKind.ID:
+                properties[name] = _one_or_many({"type": "string", "format": "uuid"})
+            case _:
+                properties[name] = _one_or_many({"type": "string"})
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def sort_schema(spec: ResourceListSpec) -> dict[str, Any]:
+    """Return the JSON schema of the ``sort`` pair that ``spec`` accepts."""
+    return {
+        "type": "array",
+        "prefixItems": [
+            {"type": "string", "enum": list(spec.sort_fields)},
+            {"type": "string", "enum": ["ASC", "DESC", "asc", "desc"]},
+        ],
+        "minItems": 2,
+        "maxItems": 2,
+    }
 
 
 PARTNERS_LIST_PARAMETERS = ListParameters(
@@ -77,7 +148,8 @@ PARTNERS_LIST_PARAMETERS = ListParameters(
     ),
     filter_example='{"name":"ACME","countryIds_ovl":["us"],"code":"acme","state":"Active",'
     '"level":["Basic","Certified"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
-    sort_fields=partners_list_spec(["Basic"]).sort_fields,
+    sort_fields=partners_list_spec(_DEFAULT_LEVELS).sort_fields,
+    spec=partners_list_spec(_DEFAULT_LEVELS),
 )
 CUSTOMERS_LIST_PARAMETERS = ListParameters(
     resource="customers",
@@ -92,4 +164,5 @@ CUSTOMERS_LIST_PARAMETERS = ListParameters(
     filter_example='{"name":"Customer Name","countryId":["us","ar"],"planId":["ent-4sc-y"],'
     '"state":["Trialing"],"createdAt_gte":"2026-03-01","createdAt_lte":"2026-04-01"}',
     sort_fields=CUSTOMERS_LIST_SPEC.sort_fields,
+    spec=CUSTOMERS_LIST_SPEC,
 )

@@ -13,6 +13,7 @@ from partners_api.exceptions import (
     PayloadTooLargeError,
     PermissionDeniedError,
     ServiceUnavailableError,
+    TooManyRequestsError,
     UnsupportedMediaTypeError,
     ValidationError,
 )
@@ -31,6 +32,12 @@ UNAUTHORIZED = problem_response(
     "No API key was sent, or the key is unknown, revoked or expired.",
     "The token was revoked. Send a valid API key as 'Authorization: Bearer <token>'.",
     headers={"WWW-Authenticate": WWW_AUTHENTICATE_HEADER},
+)
+RATE_LIMITED = problem_response(
+    TooManyRequestsError,
+    "The API key has used up its request budget; retry after Retry-After seconds.",
+    "Too many requests with this API key; retry in 2 seconds.",
+    headers={"Retry-After": RETRY_AFTER_HEADER},
 )
 DISTRIBUTOR_ONLY = problem_response(
     PermissionDeniedError,

@@ -19,6 +19,7 @@ from partners_api.http.dependencies import (
     DistributorAdmin,
     DistributorReader,
 )
+from partners_api.http.idempotency import PartnerIdempotency
 from partners_api.http.listing import parse_list_query
 from partners_api.http.listing_params import FilterParam, RangeHeader, RangeParam, SortParam
 from partners_api.http.responses import JSONResponse, list_response
@@ -66,14 +67,22 @@ async def get_partner(
 
 @router.post("", status_code=201, **openapi.create_partner)
 async def create_partner(
-    request: Request, connection: Connection, principal: DistributorAdmin, settings: AppSettings
+    idempotency: PartnerIdempotency,
+    request: Request,
+    connection: Connection,
+    principal: DistributorAdmin,
+    settings: AppSettings,
 ) -> JSONResponse:
+    # Idempotency comes first: it claims the key before Connection opens the transaction.
+    if idempotency.replay is not None:
+        return idempotency.replay
     body = parse_body(
         PartnerCreate,
         await read_json(request, settings.max_body_bytes),
         context={PARTNER_LEVELS_CONTEXT: settings.partner_levels},
     )
     partner = await partners.create_partner(connection, settings, principal, body)
-    return JSONResponse(
+    response = JSONResponse(
         partner, status_code=201, headers={"Location": f"/v1/partners/{partner['id']}"}
     )
+    return await idempotency.save(connection, response)

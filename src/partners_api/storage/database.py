@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from partners_api.exceptions import BadRequestError
@@ -69,23 +69,54 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """Create the async engine for ``url`` with the settings each back end needs."""
+def create_engine(
+    url: str, *, pool_size: int = 10, statement_timeout_seconds: float | None = None
+) -> AsyncEngine:
+    """Create the async engine for ``url`` with the settings each back end needs.
+
+    ``statement_timeout_seconds`` sets PostgreSQL's ``statement_timeout`` on every
+    connection, so the server cancels a statement that runs longer. SQLite ignores it.
+    """
     async_url = to_async_url(url)
     options: dict[str, Any] = {}
     if async_url.get_backend_name() == "postgresql":
+        # asyncpg waits 60 s for a connection by default; a client should learn
+        # sooner that the database is unreachable.
+        connect_args: dict[str, Any] = {"timeout": _CONNECT_TIMEOUT_SECONDS}
+        if statement_timeout_seconds is not None:
+            milliseconds = max(1, round(statement_timeout_seconds * 1000))
+            connect_args["server_settings"] = {"statement_timeout": str(milliseconds)}
         options.update(
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=True,
-            # asyncpg waits 60 s for a connection by default; a client should learn
-            # sooner that the database is unreachable.
-            connect_args={"timeout": _CONNECT_TIMEOUT_SECONDS},
+            connect_args=connect_args,
         )
     engine = create_async_engine(async_url, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        event.listen(engine.sync_engine, "handle_error", _treat_unavailable_as_disconnect)
     return engine
+
+
+# SQLSTATEs of a PostgreSQL server that is shutting down, starting up or unreachable:
+# admin_shutdown, crash_shutdown, cannot_connect_now, and the connection_exception class.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _treat_unavailable_as_disconnect(context: ExceptionContext) -> BaseException | None:
+    """Report a server that is shutting down or starting up as a lost connection.
+
+    SQLAlchemy's asyncpg dialect raises these as a plain ``DBAPIError``, which the HTTP
+    layer would answer with 500. As an ``OperationalError`` marked as a disconnect they
+    become a 503, and the pool discards the connection instead of reusing it.
+    """
+    sqlstate = getattr(context.original_exception, "sqlstate", None) or ""
+    if sqlstate not in _UNAVAILABLE_SQLSTATES and not sqlstate.startswith("08"):
+        return None
+    context.is_disconnect = True
+    return OperationalError(context.statement, context.parameters, context.original_exception)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

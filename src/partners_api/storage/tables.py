@@ -149,7 +149,8 @@ audit_events = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("occurred_at", DateTime, nullable=False),
-    # "partner.created", "customer.created", "api_key.created" or "api_key.revoked".
+    # "distributor.created", "partner.created", "customer.created", "api_key.created"
+    # or "api_key.revoked".
     Column("action", String(40), nullable=False),
     # The account on whose behalf the action ran: the calling key's account through
     # the API, the account concerned through the CLI.
