@@ -23,21 +23,7 @@ _JSON_LABELS = {"application/json", "application/x-www-form-urlencoded"}
 async def read_json(request: Request, max_bytes: int) -> Any:
     """Return the decoded JSON body of ``request``, or raise a 400, 413 or 415 error."""
     _check_media_type(request.headers.get("content-type"))
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_bytes)
-
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_bytes:
-                raise _too_large(max_bytes)
-            chunks.append(chunk)
-    except ClientDisconnect as exc:
-        raise BadRequestError("The client closed the connection before the body arrived.") from exc
-    body = b"".join(chunks)
+    body = await read_limited_body(request, max_bytes)
     if not body.strip():
         raise BadRequestError(
             "The request body is empty; send a JSON object.", errors={"body": "Missing body."}
@@ -51,6 +37,32 @@ async def read_json(request: Request, max_bytes: int) -> Any:
             f"(character {exc.pos}): {exc.msg}."
         )
         raise BadRequestError(message, errors={"body": message}) from exc
+
+
+async def read_limited_body(request: Request, max_bytes: int) -> bytes:
+    """Read the raw body, raising a 413 error as soon as it passes ``max_bytes``.
+
+    The bytes are kept where Starlette's ``Request.body()`` caches them
+    (``Request._body``), because ``Request.stream()`` replays that cache: a later read
+    of the same request, such as the route's after the Idempotency-Key dependency's,
+    gets the same bytes.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_bytes:
+                raise _too_large(max_bytes)
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        raise BadRequestError("The client closed the connection before the body arrived.") from exc
+    body = b"".join(chunks)
+    request._body = body
+    return body
 
 
 def _check_utf8(body: bytes) -> None:

@@ -61,7 +61,6 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from starlette.requests import ClientDisconnect
 
 from partners_api.domain import apikeys
 from partners_api.domain.clock import utc_now
@@ -71,10 +70,10 @@ from partners_api.exceptions import (
     BadRequestError,
     IdempotencyKeyInUseError,
     PartnersAPIError,
-    PayloadTooLargeError,
     ValidationError,
 )
 from partners_api.http import errors
+from partners_api.http.body import read_limited_body
 from partners_api.http.dependencies import bearer_token, get_engine, get_settings, require_admin
 from partners_api.http.responses import JSONResponse, ProblemResponse
 from partners_api.settings import Settings
@@ -183,7 +182,7 @@ class IdempotencyDependency:
         self.authorize(principal)
         api_key_id = principal.key_id
         key = _check_key(values)
-        body = await _read_body(request, settings.max_body_bytes)
+        body = await read_limited_body(request, settings.max_body_bytes)
         request_hash = request_fingerprint(request.method, request.url.path, body)
 
         outcome = await _claim(
@@ -271,37 +270,6 @@ async def _authenticate(engine: AsyncEngine, request: Request) -> Principal:
     token = bearer_token(request)
     async with read_transaction(engine) as connection:
         return await apikeys.authenticate(connection, token)
-
-
-async def _read_body(request: Request, max_bytes: int) -> bytes:
-    """Read the body with the size limit of ``http.body.read_json`` and keep it for the route.
-
-    Starlette's ``Request.stream()`` yields ``Request._body`` when it is set, which is how
-    ``Request.body()`` caches the body. Setting it lets the route's ``read_json`` read the
-    same bytes, and apply its own checks, after this dependency has consumed the stream.
-    """
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_bytes)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_bytes:
-                raise _too_large(max_bytes)
-            chunks.append(chunk)
-    except ClientDisconnect as exc:
-        raise BadRequestError("The client closed the connection before the body arrived.") from exc
-    body = b"".join(chunks)
-    request._body = body
-    return body
-
-
-def _too_large(max_bytes: int) -> PayloadTooLargeError:
-    return PayloadTooLargeError(
-        f"The request body is larger than {max_bytes} bytes; send a smaller JSON object."
-    )
 
 
 async def _claim(
