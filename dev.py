@@ -35,9 +35,14 @@ def main(argv: list[str]) -> int:
         return 2
     command, args = argv[0], argv[1:]
     ensure_environment(with_tests=command == "test")
+    os.chdir(ROOT)
+    # exec, not a child process: signals such as SIGTERM then reach the server or pytest.
     if command == "demo":
-        return run([str(BIN / "partners-api"), "demo", *args])
-    return run([str(BIN / "python"), "-m", "pytest", *args])
+        program = str(BIN / "partners-api")
+        os.execv(program, [program, "demo", *args])  # noqa: S606
+    # argv[0] is the full path: Python finds its virtual environment from it.
+    python = str(BIN / "python")
+    os.execv(python, [python, "-m", "pytest", *args])  # noqa: S606
 
 
 def ensure_environment(*, with_tests: bool) -> None:

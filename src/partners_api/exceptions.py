@@ -77,6 +77,8 @@ class IdempotencyKeyInUseError(ConflictError):
     """409 for a request whose Idempotency-Key another request of the same API key holds."""
 
     type_slug = "idempotency-key-in-use"
+    # Seconds a client should wait before it retries; sent as Retry-After.
+    retry_after = 1
 
 
 class PayloadTooLargeError(PartnersAPIError):

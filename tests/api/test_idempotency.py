@@ -192,6 +192,7 @@ async def test_in_progress_record_conflicts(
     problem = assert_problem(response, 409)
     assert problem["type"].endswith("/idempotency-key-in-use")
     assert "retry" in problem["detail"]
+    assert response.headers["retry-after"] == "1"
     assert "Idempotency-Key" in problem["errors"]
     assert await count(client, "/v1/customers", headers) == 0
     assert await record_count(engine) == 1

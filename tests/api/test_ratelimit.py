@@ -168,3 +168,17 @@ async def test_redis_unreachable_fails_open(
 
     assert [response.status_code for response in responses] == [200, 200, 200]
     assert "ratelimit" not in responses[0].headers
+
+
+async def test_idempotency_errors_use_tokens(
+    engine: AsyncEngine, accounts: Accounts, sqlite_url: str
+) -> None:
+    settings = Settings(database_url=sqlite_url, rate_limit_burst=3, rate_limit_per_second=0.01)
+    distributor = await accounts.distributor()
+    headers = {**await accounts.key(distributor), "Idempotency-Key": ""}
+    async with serve_app(settings, engine) as client:
+        responses = [await client.post("/v1/customers", json={}, headers=headers) for _ in range(4)]
+
+    assert [response.status_code for response in responses] == [400, 400, 400, 429]
+    assert [remaining(response) for response in responses[:3]] == [2, 1, 0]
+    assert_problem(responses[3], 429)

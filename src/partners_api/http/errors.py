@@ -21,6 +21,7 @@ from starlette.routing import Match
 
 from partners_api.exceptions import (
     AuthenticationError,
+    IdempotencyKeyInUseError,
     PartnersAPIError,
     ServiceUnavailableError,
     TooManyRequestsError,
@@ -79,7 +80,7 @@ async def handle_api_error(request: Request, exc: Exception) -> Response:
         if exc.invalid_token:
             challenge += ', error="invalid_token"'
         headers["WWW-Authenticate"] = challenge
-    if isinstance(exc, ServiceUnavailableError | TooManyRequestsError):
+    if isinstance(exc, ServiceUnavailableError | TooManyRequestsError | IdempotencyKeyInUseError):
         headers["Retry-After"] = str(exc.retry_after)
     return problem(
         request,

@@ -75,6 +75,7 @@ from partners_api.exceptions import (
 from partners_api.http import errors
 from partners_api.http.body import read_limited_body
 from partners_api.http.dependencies import bearer_token, get_engine, get_settings, require_admin
+from partners_api.http.ratelimit import enforce as enforce_rate_limit
 from partners_api.http.responses import JSONResponse, ProblemResponse
 from partners_api.settings import Settings
 from partners_api.storage import idempotency as idempotency_rows
@@ -179,6 +180,8 @@ class IdempotencyDependency:
         engine = get_engine(request)
         # The caller's errors keep their usual order: 401, then 403, then the header and body.
         principal = await _authenticate(engine, request)
+        request.state.api_key_id = str(principal.key_id)
+        await enforce_rate_limit(request, str(principal.key_id))
         self.authorize(principal)
         api_key_id = principal.key_id
         key = _check_key(values)

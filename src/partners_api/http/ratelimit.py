@@ -118,9 +118,12 @@ def create_rate_limiter(settings: Settings) -> RateLimiter | None:
 
 
 async def enforce(request: Request, key_id: str) -> None:
-    """Count the request against the bucket of ``key_id``, and raise 429 when it is empty."""
+    """Count the request against the bucket of ``key_id``, and raise 429 when it is empty.
+
+    A request is counted once, however many dependencies authenticate it.
+    """
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
-    if limiter is None:
+    if limiter is None or STATE_KEY in request.scope.get("state", {}):
         return
     decision = await limiter.take(key_id)
     if decision is None:
