@@ -106,14 +106,19 @@ _UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 
 def _treat_unavailable_as_disconnect(context: ExceptionContext) -> BaseException | None:
-    """Report a server that is shutting down or starting up as a lost connection.
+    """Report a server that is shutting down or starting up, or a broken connection, as lost.
 
     SQLAlchemy's asyncpg dialect raises these as a plain ``DBAPIError``, which the HTTP
     layer would answer with 500. As an ``OperationalError`` marked as a disconnect they
     become a 503, and the pool discards the connection instead of reusing it.
     """
     sqlstate = getattr(context.original_exception, "sqlstate", None) or ""
-    if sqlstate not in _UNAVAILABLE_SQLSTATES and not sqlstate.startswith("08"):
+    unavailable = sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith("08")
+    # asyncpg raises InternalClientError ("another operation is in progress") on a
+    # connection whose protocol state an interrupted statement left behind, as when the
+    # server shuts down mid-query. Such a connection is unusable, like a lost one.
+    broken = type(context.original_exception).__name__ == "InternalClientError"
+    if not unavailable and not broken:
         return None
     context.is_disconnect = True
     return OperationalError(context.statement, context.parameters, context.original_exception)
