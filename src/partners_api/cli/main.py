@@ -11,7 +11,7 @@ from typing import Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from partners_api.cli import accounts, audit, demo, idempotency, keys, serve
+from partners_api.cli import accounts, audit, bench, demo, idempotency, keys, serve
 from partners_api.cli.db import GlobalOptions, db_group
 from partners_api.cli.output import CLIError
 from partners_api.exceptions import PartnersAPIError
@@ -128,3 +128,4 @@ cli.add_command(audit.audit_group)
 cli.add_command(serve.serve)
 cli.add_command(demo.demo)
 cli.add_command(idempotency.idempotency_group)
+cli.add_command(bench.bench_group)
