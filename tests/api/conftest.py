@@ -22,7 +22,7 @@ from partners_api.storage.database import write_transaction
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     # Rate limiting is off here because several tests send more requests with one key
-    # than a default bucket holds; the rate-limit tests build settings of their own.
+    # than a default bucket contains. The rate-limit tests build settings of their own.
     return Settings(database_url=database_url, rate_limit_burst=0)
 
 

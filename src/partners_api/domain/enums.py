@@ -35,7 +35,7 @@ CUSTOMER_MEMBER_ROLE = "AccountAdmin"
 
 
 class OriginType(StrEnum):
-    """How an account signed up; ``signUpData.originType`` in the JSON."""
+    """Channel through which an account signed up: ``signUpData.originType`` in the JSON."""
 
     PARTNER_API_KEY = "PartnerApiKey"
     PARTNER_CONSOLE = "PartnerConsole"

@@ -32,7 +32,7 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class ResourceListSpec:
-    """What one list endpoint accepts: its filter fields by API name and its sort fields."""
+    """Filter fields (by API name) and sort fields that one list endpoint accepts."""
 
     resource: str  # "partners" or "customers", the unit of Content-Range
     filters: Mapping[str, FieldSpec]

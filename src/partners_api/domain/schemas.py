@@ -136,8 +136,8 @@ class PartnerCreate(_RequestBody):
     """Body of ``POST /partners``.
 
     ``level`` is checked against the configured levels when the validation context
-    carries them as ``partner_levels`` (``parse_body(..., context=...)``); the service
-    checks it again and derives ``code`` from ``partnerName`` when it is absent.
+    carries them as ``partner_levels`` (``parse_body(..., context=...)``). The service
+    checks it again, and derives ``code`` from ``partnerName`` when it is absent.
     """
 
     email: EmailAddress

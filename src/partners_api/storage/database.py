@@ -108,8 +108,8 @@ _UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 def _treat_unavailable_as_disconnect(context: ExceptionContext) -> BaseException | None:
     """Report a server that is shutting down or starting up, or a broken connection, as lost.
 
-    SQLAlchemy's asyncpg dialect raises these as a plain ``DBAPIError``, which the HTTP
-    layer would answer with 500. As an ``OperationalError`` marked as a disconnect they
+    SQLAlchemy's asyncpg dialect raises these as a plain ``DBAPIError``, for which the
+    HTTP layer would return a 500. As an ``OperationalError`` marked as a disconnect they
     become a 503, and the pool discards the connection instead of reusing it.
     """
     sqlstate = getattr(context.original_exception, "sqlstate", None) or ""

@@ -4,7 +4,7 @@ Ids are UUIDv7 (``sqlalchemy.Uuid``: native ``uuid`` on PostgreSQL, 32 hex chara
 SQLite; both sort in the same byte order). Timestamps are naive UTC truncated to
 milliseconds, so that what a client reads back compares equal to what is stored.
 Text that is sorted uses the "C" collation on PostgreSQL, which orders by code point as
-SQLite's BINARY collation does; both databases then return the same order.
+SQLite's BINARY collation does. Both databases then return the same order.
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ customers = Table(
     Column("plan_id", sortable_text(200), nullable=False),
     Column("owner_type", String(20), nullable=False),
     Column("sign_up_data", JSON, nullable=False),
-    # A member of the owning account; no foreign key because members also refer to
-    # customers, and SQLite cannot add the second half of such a cycle later.
+    # A member of the owning account. It has no foreign key because members also refer
+    # to customers, and SQLite cannot add the second half of such a cycle later.
     Column("support_member_id", Uuid, nullable=True),
     Column("counters", JSON, nullable=False),
     Column("tts_max_chars", Integer, nullable=False),
