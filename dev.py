@@ -3,6 +3,7 @@
 
     python3 dev.py demo [ARGS...]   install, then run `partners-api demo ARGS...`
     python3 dev.py test [ARGS...]   install with the test extras, then run pytest ARGS...
+    python3 dev.py bench [ARGS...]  install, then run the benchmark suite (bench/run)
 
 The environment lives in .venv beside this file and is reinstalled when pyproject.toml
 changes. Only the standard library is used here, so this runs before anything is installed.
@@ -30,7 +31,7 @@ def main(argv: list[str]) -> int:
             f"Error: Python {'.'.join(map(str, MIN_PYTHON))} or newer is required.", file=sys.stderr
         )
         return 2
-    if not argv or argv[0] not in {"demo", "test"}:
+    if not argv or argv[0] not in {"demo", "test", "bench"}:
         print(__doc__, file=sys.stderr)
         return 2
     command, args = argv[0], argv[1:]
@@ -42,7 +43,8 @@ def main(argv: list[str]) -> int:
         os.execv(program, [program, "demo", *args])  # noqa: S606
     # argv[0] is the full path: Python finds its virtual environment from it.
     python = str(BIN / "python")
-    os.execv(python, [python, "-m", "pytest", *args])  # noqa: S606
+    module = "bench" if command == "bench" else "pytest"
+    os.execv(python, [python, "-m", module, *args])  # noqa: S606
 
 
 def ensure_environment(*, with_tests: bool) -> None:

@@ -15,9 +15,9 @@ TOOLS = Path(sys.executable).parent
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests", "dev.py"],
-        ["ruff", "format", "--check", "src", "tests", "dev.py"],
-        ["mypy", "src", "tests"],
+        ["ruff", "check", "src", "tests", "bench", "dev.py"],
+        ["ruff", "format", "--check", "src", "tests", "bench", "dev.py"],
+        ["mypy", "src", "tests", "bench"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )

@@ -57,6 +57,18 @@ class Settings(BaseSettings):
         ),
     )
 
+    # The in-process cache of authenticated API keys, in the domain's auth_cache module.
+    auth_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        allow_inf_nan=False,
+        description=(
+            "Seconds for which a server process reuses a successful authentication without "
+            "reading the API key again. Each process has its own cache, so a key revoked "
+            "elsewhere is rejected within this many seconds; 0 disables the cache."
+        ),
+    )
+
     # Rate limiting per API key, in the HTTP layer's ratelimit module.
     rate_limit_per_second: float = Field(
         default=20.0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -26,11 +27,29 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, rate_limit_burst=0)
 
 
-@pytest.fixture
-async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def app_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """Open a client of a new app with ``settings`` on ``engine``."""
     app = create_app(settings, engine)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(settings, engine) as client:
+        yield client
+
+
+@pytest.fixture
+async def uncached_client(
+    settings: Settings, engine: AsyncEngine
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app that reads the API key on every request, for tests that expect
+    a revocation to take effect at once."""
+    uncached = settings.model_copy(update={"auth_cache_seconds": 0})
+    async with app_client(uncached, engine) as client:
         yield client
 
 

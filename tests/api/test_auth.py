@@ -155,15 +155,15 @@ async def test_token_with_one_character_changed_is_invalid(
 
 
 async def test_revoked_token_is_invalid_token(
-    client: httpx.AsyncClient, accounts: Accounts, engine: AsyncEngine
+    uncached_client: httpx.AsyncClient, accounts: Accounts, engine: AsyncEngine
 ) -> None:
     key = await new_key(engine, await accounts.distributor())
-    before = await client.get("/v1/me", headers=key.headers)
+    before = await uncached_client.get("/v1/me", headers=key.headers)
     assert before.status_code == 200
 
     async with write_transaction(engine) as connection:
         await revoke_key(connection, key.id)
-    response = await client.get("/v1/partners", headers=key.headers)
+    response = await uncached_client.get("/v1/partners", headers=key.headers)
 
     assert_invalid_token(response)
     assert "revoked" in response.json()["detail"]

@@ -37,14 +37,16 @@ async def test_cors_preflight_allows_react_admin_headers(
         headers={
             "Origin": CONSOLE,
             "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization, content-type, range, idempotency-key",
+            "Access-Control-Request-Headers": (
+                "authorization, content-type, range, idempotency-key, prefer"
+            ),
         },
     )
 
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == CONSOLE
     allowed = _header_set(response.headers["access-control-allow-headers"])
-    assert {"authorization", "content-type", "range", "idempotency-key"} <= allowed
+    assert {"authorization", "content-type", "range", "idempotency-key", "prefer"} <= allowed
     assert "POST" in response.headers["access-control-allow-methods"]
 
 
@@ -60,6 +62,7 @@ async def test_cors_response_exposes_paging_headers(
     assert response.headers["access-control-allow-origin"] == CONSOLE
     exposed = _header_set(response.headers["access-control-expose-headers"])
     assert {"content-range", "x-total-count", "location", "x-request-id"} <= exposed
+    assert "preference-applied" in exposed
 
 
 async def test_cors_other_origin_gets_no_grant(

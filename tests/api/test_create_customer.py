@@ -161,6 +161,17 @@ async def test_location_returns_created_customer(
     assert await get_json(client, "/v1/customers", headers) == [response.json()]
 
 
+async def test_created_object_equals_its_get_for_the_distributor_own_customer(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    # The create answers with an object built from the values it wrote, not read back.
+    body = customer_body(7, phoneNumber="+1 202 555 0147", websiteUrl="https://example.com")
+    response = await client.post("/v1/customers", json=body, headers=headers)
+
+    assert response.status_code == 201, response.text
+    assert await get_json(client, response.headers["location"], headers) == response.json()
+
+
 async def test_plan_and_tts_limit_follow_settings(
     engine: AsyncEngine, database_url: str, headers: dict[str, str]
 ) -> None:

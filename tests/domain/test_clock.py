@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partners_api.domain.clock import format_timestamp, tts_monthly_period, utc_now
+from partners_api.domain.clock import add_months, format_timestamp, tts_monthly_period, utc_now
 
 
 def at(text: str) -> dt.datetime:
@@ -172,3 +172,23 @@ def test_period_contains_now_and_follows_anchor(
     assert end == start.replace(
         year=end_year, month=end_month, day=clamped(end_year, end_month, created.day)
     )
+
+
+@given(
+    value=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)),
+    months=st.integers(min_value=0, max_value=600),
+)
+def test_add_months_moves_by_calendar_months_and_clamps_the_day(
+    value: dt.datetime, months: int
+) -> None:
+    result = add_months(value, months)
+
+    assert (result.year - value.year) * 12 + result.month - value.month == months
+    assert result.day == min(value.day, calendar.monthrange(result.year, result.month)[1])
+    assert result.time() == value.time()
+
+
+def test_add_months_from_january_31_gives_the_last_day_of_february() -> None:
+    assert add_months(dt.datetime(2024, 1, 31, 8), 1) == dt.datetime(2024, 2, 29, 8)
+    assert add_months(dt.datetime(2025, 1, 31, 8), 1) == dt.datetime(2025, 2, 28, 8)
+    assert add_months(dt.datetime(2025, 1, 31, 8), 2) == dt.datetime(2025, 3, 31, 8)

@@ -255,8 +255,9 @@ def test_auth_and_retry_headers(document: dict[str, Any]) -> None:
 @pytest.mark.parametrize("path", ["/v1/partners", "/v1/customers"])
 def test_list_headers(document: dict[str, Any], path: str) -> None:
     headers = document["paths"][path]["get"]["responses"]["200"]["headers"]
-    assert {"Content-Range", "X-Total-Count", "X-Request-ID"} <= set(headers)
+    assert {"Content-Range", "X-Total-Count", "X-Request-ID", "Preference-Applied"} <= set(headers)
     assert headers["X-Total-Count"]["schema"]["type"] == "integer"
+    assert headers["Preference-Applied"]["required"] is False
 
 
 @pytest.mark.parametrize("path", ["/v1/partners", "/v1/customers"])
@@ -459,6 +460,7 @@ def test_list_parameters(document: dict[str, Any], path: str, spec: ResourceList
         ("query", "sort"),
         ("query", "range"),
         ("header", "Range"),
+        ("header", "Prefer"),
     }
     for parameter in parameters.values():
         assert parameter["required"] is False
@@ -492,6 +494,10 @@ def test_list_parameters(document: dict[str, Any], path: str, spec: ResourceList
     documented_keys = set(filter_schema["properties"])
     assert {"id", "ids", "name", "createdAt_gte", "updatedAt_lt"} <= documented_keys
     assert range_header["example"] == f"{spec.resource}=0-24"
+    prefer_header = parameters[("header", "Prefer")]
+    assert prefer_header["schema"] == {"type": "string"}
+    for value in ("count=exact", "count=planned", "count=none", "Preference-Applied"):
+        assert value in prefer_header["description"], value
 
 
 def test_request_id_parameter(document: dict[str, Any]) -> None:
@@ -521,7 +527,11 @@ class Contract:
         documented = operation["responses"].get(str(status))
         assert documented is not None, f"{method} {template} returned undocumented {status}"
 
-        for header in documented["headers"]:
+        for header, header_doc in documented["headers"].items():
+            # A header documented as explicitly optional, such as Preference-Applied,
+            # depends on the request.
+            if header_doc.get("required") is False:
+                continue
             assert header in response.headers, f"{method} {template} {status}: no {header}"
         media_type = response.headers["content-type"].split(";")[0]
         assert media_type in documented["content"]

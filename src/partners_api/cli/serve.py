@@ -65,6 +65,12 @@ SETTING_FLAGS = (
         "true if clients connect over HTTPS, which adds Strict-Transport-Security. Default: false.",
     ),
     SettingFlag(
+        "auth_cache_seconds",
+        float,
+        "Seconds each process reuses a successful authentication, so a key revoked "
+        "elsewhere is rejected within this many seconds; 0 disables. Default: 5.",
+    ),
+    SettingFlag(
         "rate_limit_per_second",
         float,
         "Requests per second one API key may make on average; 0 disables. Default: 20.",

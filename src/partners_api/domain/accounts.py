@@ -114,14 +114,10 @@ async def create_account(
 
 async def load_account_view(connection: AsyncConnection, account_id: uuid.UUID) -> views.JSON:
     """Load one account with its parent and members as its API representation."""
-    account = await account_rows.get_account(connection, account_id)
-    if account is None:
+    record = await account_rows.get_account_record(connection, account_id)
+    if record is None:
         raise NotFoundError(f"Account {account_id} not found.")
-    parent = None
-    if account["parent_id"] is not None:
-        parent = await account_rows.get_account(connection, account["parent_id"])
-    members = await member_rows.by_account(connection, [account_id])
-    return views.account_view(account, parent, members.get(account_id, []))
+    return views.account_view(record.row, account_rows.parent_of(record), record.members)
 
 
 def _code_conflict(code: str, *, defaulted: bool) -> ConflictError:

@@ -130,9 +130,19 @@ async def list_keys(
 
 async def authenticate(connection: AsyncConnection, token: str) -> Principal:
     """Return the caller that ``token`` identifies, or raise ``AuthenticationError``."""
+    return await load_principal(connection, token_digest(token))
+
+
+def token_digest(token: str) -> str:
+    """Hash a bearer token for lookup, or raise ``AuthenticationError`` if it is not a key."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > _MAX_TOKEN_LENGTH:
         raise _invalid_token("The token is not a SIP Caller API key.")
-    digest = hash_token(token)
+    return hash_token(token)
+
+
+async def load_principal(connection: AsyncConnection, digest: str) -> Principal:
+    """Read the caller whose token hashes to ``digest``, or raise ``AuthenticationError``
+    if the key is unknown, revoked or expired."""
     row = await key_rows.get_by_token_hash(connection, digest)
     # The lookup is by digest, so timing reveals nothing about the token itself; the
     # constant-time comparison guards against a future lookup that compares prefixes.
@@ -140,9 +150,7 @@ async def authenticate(connection: AsyncConnection, token: str) -> Principal:
         raise _invalid_token("The token is unknown.")
     if row["revoked_at"] is not None:
         raise _invalid_token("The token was revoked.")
-    if row["expires_at"] is not None and row["expires_at"] <= utc_now():
-        raise _invalid_token("The token has expired.")
-    return Principal(
+    principal = Principal(
         key_id=row["id"],
         key_name=row["name"],
         role=Role(row["role"]),
@@ -152,6 +160,14 @@ async def authenticate(connection: AsyncConnection, token: str) -> Principal:
         account_name=row["account_name"],
         last_used_at=row["last_used_at"],
     )
+    check_not_expired(principal, utc_now())
+    return principal
+
+
+def check_not_expired(principal: Principal, now: dt.datetime) -> None:
+    """Raise ``AuthenticationError`` if the caller's key has expired at ``now``."""
+    if principal.expires_at is not None and principal.expires_at <= now:
+        raise _invalid_token("The token has expired.")
 
 
 def needs_use_recorded(principal: Principal, now: dt.datetime) -> bool:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-
-from dateutil.relativedelta import relativedelta
+from calendar import monthrange
 
 
 def utc_now() -> dt.datetime:
@@ -19,7 +18,7 @@ def format_timestamp(value: dt.datetime) -> str:
     ISO 8601 without an offset, milliseconds with trailing zeros dropped, and no
     fraction at all on a whole second (``2026-03-19T15:00:00``).
     """
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    text = value.isoformat(timespec="seconds")
     millis = value.microsecond // 1000
     if millis:
         text += f".{millis:03d}".rstrip("0")
@@ -38,8 +37,17 @@ def tts_monthly_period(
     anchor = created_at.replace(minute=0, second=0, microsecond=0)
     months = (now.year - anchor.year) * 12 + (now.month - anchor.month)
     months = max(months, 0)
-    start = anchor + relativedelta(months=months)
+    start = add_months(anchor, months)
     if start > now and months > 0:
         months -= 1
-        start = anchor + relativedelta(months=months)
-    return start, anchor + relativedelta(months=months + 1)
+        start = add_months(anchor, months)
+    return start, add_months(anchor, months + 1)
+
+
+def add_months(value: dt.datetime, months: int) -> dt.datetime:
+    """Add calendar months, clamping the day to the end of a shorter month (31 January
+    plus one month is 28 or 29 February), as ``dateutil.relativedelta`` does, at a
+    fraction of its cost: lists compute this for every customer."""
+    index = value.month - 1 + months
+    year, month = value.year + index // 12, index % 12 + 1
+    return value.replace(year=year, month=month, day=min(value.day, monthrange(year, month)[1]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -22,12 +23,13 @@ from partners_api.domain.enums import (
 )
 from partners_api.domain.fields import name_key
 from partners_api.domain.ids import new_id
-from partners_api.domain.listing import ListQuery
+from partners_api.domain.listing import CountMode, ListQuery, ListTotal, page_with_total
 from partners_api.domain.principal import Principal
 from partners_api.domain.schemas import CustomerCreate
 from partners_api.exceptions import NotFoundError, ValidationError
 from partners_api.settings import Settings
 from partners_api.storage import accounts as account_rows
+from partners_api.storage import counts
 from partners_api.storage import customers as customer_rows
 from partners_api.storage import members as member_rows
 from partners_api.storage.errors import violated_unique_constraint
@@ -42,24 +44,36 @@ def _scope(principal: Principal) -> Any:
 
 
 async def list_customers(
-    connection: AsyncConnection, principal: Principal, query: ListQuery
-) -> tuple[int, list[views.JSON]]:
-    """Return the total matching ``query`` and the customers of its range."""
+    connection: AsyncConnection,
+    principal: Principal,
+    query: ListQuery,
+    count_mode: CountMode = CountMode.EXACT,
+) -> tuple[ListTotal, list[views.JSON]]:
+    """Return the total of ``query``, computed as ``count_mode`` selects, and its customers."""
     scope = _scope(principal)
-    total = await customer_rows.count_customers(connection, scope, query)
-    if query.start >= total:
+    rows, total = await page_with_total(
+        query,
+        count_mode,
+        fetch=partial(customer_rows.list_customers, connection, scope),
+        count=partial(customer_rows.count_customers, connection, scope, query),
+        estimate=partial(customer_rows.estimate_customers, connection, scope, query)
+        if counts.has_planner_estimates(connection)
+        else None,
+    )
+    if not rows:
         return total, []
-    rows = await customer_rows.list_customers(connection, scope, query)
-    return total, await _views(connection, rows)
+    return total, customer_views(rows)
 
 
 async def get_customer(
     connection: AsyncConnection, principal: Principal, customer_id: uuid.UUID
 ) -> views.JSON:
-    row = await customer_rows.get_customer(connection, customer_id, _scope(principal))
-    if row is None:
+    record = await customer_rows.get_customer(
+        connection, customer_id, principal.account_id, is_distributor=principal.is_distributor
+    )
+    if record is None:
         raise NotFoundError(f"Customer {customer_id} not found.")
-    return (await _views(connection, [row]))[0]
+    return customer_views([record])[0]
 
 
 async def create_customer(
@@ -71,9 +85,6 @@ async def create_customer(
     support_member_id = await _resolve_support_member(
         connection, owner["id"], body.partnerMemberIdForCustomerSupport
     )
-    if await member_rows.email_exists(connection, body.email):
-        raise email_conflict(body.email)
-
     now = utc_now()
     customer_id = new_id()
     is_distributor = owner["type"] == AccountType.DISTRIBUTOR.value
@@ -113,6 +124,8 @@ async def create_customer(
         "roles": [CUSTOMER_MEMBER_ROLE],
         "created_at": now,
     }
+    # A taken email is found by the unique index rather than by a query first: one
+    # statement fewer on every create, and the only check that is reliable under concurrency.
     try:
         await customer_rows.insert_customer(connection, customer)
         await member_rows.insert_member(connection, member)
@@ -129,12 +142,10 @@ async def create_customer(
         customer_id,
         concerned_account_id=owner["id"],
     )
-    row = await customer_rows.get_customer(
-        connection, customer_id, customer_rows.scope_condition(owner["id"], is_distributor=False)
-    )
-    if row is None:
-        raise RuntimeError(f"customer {customer_id} vanished inside its own transaction")
-    return (await _views(connection, [row]))[0]
+    # The object is built from the values just written, which the database stores as
+    # given (timestamps are already cut to milliseconds), rather than read back.
+    row = {**customer, "partner_name": owner["name"], "partner_type": owner["type"]}
+    return customer_views([customer_rows.CustomerRecord(row=row, members=[member])])[0]
 
 
 async def _resolve_owner(
@@ -174,11 +185,19 @@ async def _resolve_support_member(
     return uuid.UUID(member_id)
 
 
-async def _views(connection: AsyncConnection, rows: Sequence[RowMapping]) -> list[views.JSON]:
-    owners = await account_rows.get_accounts(connection, {row["partner_id"] for row in rows})
-    members = await member_rows.by_customer(connection, [row["id"] for row in rows])
+def customer_views(records: Sequence[customer_rows.CustomerRecord]) -> list[views.JSON]:
+    """Represent customers loaded with their owner and members."""
     now = utc_now()
     return [
-        views.customer_view(row, owners[row["partner_id"]], members.get(row["id"], []), now)
-        for row in rows
+        views.customer_view(
+            record.row,
+            {
+                "id": record.row["partner_id"],
+                "name": record.row["partner_name"],
+                "type": record.row["partner_type"],
+            },
+            record.members,
+            now,
+        )
+        for record in records
     ]

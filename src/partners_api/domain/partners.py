@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -10,13 +11,13 @@ from partners_api.domain import views
 from partners_api.domain.accounts import create_account, load_account_view
 from partners_api.domain.audit import Actor
 from partners_api.domain.enums import AccountType, OriginType
-from partners_api.domain.listing import ListQuery
+from partners_api.domain.listing import CountMode, ListQuery, ListTotal, page_with_total
 from partners_api.domain.principal import Principal
 from partners_api.domain.schemas import PartnerCreate
 from partners_api.exceptions import NotFoundError, PermissionDeniedError
 from partners_api.settings import Settings
 from partners_api.storage import accounts as account_rows
-from partners_api.storage import members as member_rows
+from partners_api.storage import counts
 
 
 def require_distributor(principal: Principal) -> None:
@@ -29,17 +30,27 @@ def require_distributor(principal: Principal) -> None:
 
 
 async def list_partners(
-    connection: AsyncConnection, principal: Principal, query: ListQuery
-) -> tuple[int, list[views.JSON]]:
-    """Return the total matching ``query`` and the partners of its range."""
+    connection: AsyncConnection,
+    principal: Principal,
+    query: ListQuery,
+    count_mode: CountMode = CountMode.EXACT,
+) -> tuple[ListTotal, list[views.JSON]]:
+    """Return the total of ``query``, computed as ``count_mode`` selects, and its partners."""
     require_distributor(principal)
-    total = await account_rows.count_children(connection, principal.account_id, query)
-    if query.start >= total:
-        return total, []
-    rows = await account_rows.list_children(connection, principal.account_id, query)
-    parent = await account_rows.get_account(connection, principal.account_id)
-    members = await member_rows.by_account(connection, [row["id"] for row in rows])
-    items = [views.account_view(row, parent, members.get(row["id"], [])) for row in rows]
+    parent_id = principal.account_id
+    rows, total = await page_with_total(
+        query,
+        count_mode,
+        fetch=partial(account_rows.list_children, connection, parent_id),
+        count=partial(account_rows.count_children, connection, parent_id, query),
+        estimate=partial(account_rows.estimate_children, connection, parent_id, query)
+        if counts.has_planner_estimates(connection)
+        else None,
+    )
+    items = [
+        views.account_view(record.row, account_rows.parent_of(record), record.members)
+        for record in rows
+    ]
     return total, items
 
 
@@ -47,10 +58,12 @@ async def get_partner(
     connection: AsyncConnection, principal: Principal, partner_id: uuid.UUID
 ) -> views.JSON:
     require_distributor(principal)
-    account = await account_rows.get_account(connection, partner_id)
-    if account is None or account["parent_id"] != principal.account_id:
+    record = await account_rows.get_account_record(
+        connection, partner_id, parent_id=principal.account_id
+    )
+    if record is None:
         raise NotFoundError(f"Partner {partner_id} not found.")
-    return await load_account_view(connection, partner_id)
+    return views.account_view(record.row, account_rows.parent_of(record), record.members)
 
 
 async def create_partner(

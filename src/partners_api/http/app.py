@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from partners_api import __version__
+from partners_api.domain.auth_cache import AuthCache
 from partners_api.http import customers, errors, openapi, partners, system
 from partners_api.http.access_log import AccessLogMiddleware
 from partners_api.http.ratelimit import RateLimitHeadersMiddleware, create_rate_limiter
@@ -29,6 +30,7 @@ _CORS_ALLOWED_HEADERS = [
     "Range",
     "Idempotency-Key",
     "X-Request-ID",
+    "Prefer",
 ]
 _CORS_EXPOSED_HEADERS = [
     "Content-Range",
@@ -39,6 +41,7 @@ _CORS_EXPOSED_HEADERS = [
     "RateLimit-Policy",
     "Retry-After",
     "Idempotent-Replayed",
+    "Preference-Applied",
 ]
 
 
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # Built here rather than in the lifespan, which clients such as httpx's ASGITransport
     # never run. Building opens no connection, so this is safe outside an event loop.
     app.state.rate_limiter = create_rate_limiter(settings)
+    app.state.auth_cache = AuthCache(settings.auth_cache_seconds)
     if engine is not None:
         app.state.engine = engine
     app.include_router(partners.router)

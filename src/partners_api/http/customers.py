@@ -9,14 +9,28 @@ from fastapi import APIRouter, Path, Request
 from partners_api.domain import customers
 from partners_api.domain.ids import parse_id
 from partners_api.domain.list_specs import CUSTOMERS_LIST_SPEC
+from partners_api.domain.listing import CountMode
 from partners_api.domain.schemas import CustomerCreate, parse_body
 from partners_api.exceptions import NotFoundError
 from partners_api.http import openapi
 from partners_api.http.body import read_json
-from partners_api.http.dependencies import Admin, AppSettings, Connection, Reader
+from partners_api.http.dependencies import (
+    Admin,
+    AppSettings,
+    Connection,
+    Reader,
+    SingleReadConnection,
+)
 from partners_api.http.idempotency import CustomerIdempotency
 from partners_api.http.listing import parse_list_query
-from partners_api.http.listing_params import FilterParam, RangeHeader, RangeParam, SortParam
+from partners_api.http.listing_params import (
+    FilterParam,
+    PreferHeader,
+    RangeHeader,
+    RangeParam,
+    SortParam,
+)
+from partners_api.http.prefer import requested_count_mode
 from partners_api.http.responses import JSONResponse, list_response
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
@@ -31,6 +45,7 @@ async def list_customers(
     sort_param: SortParam = None,
     range_param: RangeParam = None,
     range_header: RangeHeader = None,
+    prefer_header: PreferHeader = None,
 ) -> JSONResponse:
     query = parse_list_query(
         CUSTOMERS_LIST_SPEC,
@@ -41,8 +56,13 @@ async def list_customers(
         max_span=settings.max_range_span,
         max_filter_values=settings.max_filter_values,
     )
-    total, items = await customers.list_customers(connection, principal, query)
-    return list_response("customers", query.start, total, items)
+    requested = requested_count_mode(prefer_header)
+    total, items = await customers.list_customers(
+        connection, principal, query, requested or CountMode.EXACT
+    )
+    return list_response(
+        "customers", query.start, total, items, count_requested=requested is not None
+    )
 
 
 @router.get("/{customer_id}", **openapi.get_customer)
@@ -51,7 +71,7 @@ async def get_customer(
         str,
         Path(description="The customer's id, a UUID such as 019d06bc-cce2-7310-99b4-fc67f0090456."),
     ],
-    connection: Connection,
+    connection: SingleReadConnection,
     principal: Reader,
 ) -> JSONResponse:
     parsed = parse_id(customer_id)

@@ -10,10 +10,11 @@ The record of a key lives in the ``idempotency_keys`` table, so every server pro
 reads the same record. A request goes through these steps:
 
 1. Before the request's own transaction starts, the ``idempotency`` dependency
-   authenticates the token, reads the body and claims the key in short transactions of
-   its own. It first reads the record in a read transaction. A record with a response is
-   replayed, a record of another request (other body, method or path) is a 422, and a
-   record without a response is a 409 while it is younger than
+   authenticates the token (from the authentication cache, or in a short read
+   transaction when the key is not cached), reads the body and claims the key in short
+   transactions of its own. It first reads the record in a read transaction. A record
+   with a response is replayed, a record of another request (other body, method or
+   path) is a 422, and a record without a response is a 409 while it is younger than
    ``idempotency_stale_seconds``. Without a live record it inserts one without a
    response, in a write transaction that also purges the API key's expired records. If
    another request inserted the same key in between, the primary key rejects the insert
@@ -62,7 +63,6 @@ from sqlalchemy import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from partners_api.domain import apikeys
 from partners_api.domain.clock import utc_now
 from partners_api.domain.partners import require_distributor
 from partners_api.domain.principal import Principal
@@ -74,8 +74,12 @@ from partners_api.exceptions import (
 )
 from partners_api.http import errors
 from partners_api.http.body import read_limited_body
-from partners_api.http.dependencies import bearer_token, get_engine, get_settings, require_admin
-from partners_api.http.ratelimit import enforce as enforce_rate_limit
+from partners_api.http.dependencies import (
+    authenticate_request,
+    check_admin,
+    get_engine,
+    settings_of,
+)
 from partners_api.http.responses import JSONResponse, ProblemResponse
 from partners_api.settings import Settings
 from partners_api.storage import idempotency as idempotency_rows
@@ -176,12 +180,11 @@ class IdempotencyDependency:
             yield IdempotentRequest()
             return
 
-        settings = get_settings(request)
+        settings = settings_of(request)
         engine = get_engine(request)
         # The caller's errors keep their usual order: 401, then 403, then the header and body.
-        principal = await _authenticate(engine, request)
-        request.state.api_key_id = str(principal.key_id)
-        await enforce_rate_limit(request, str(principal.key_id))
+        # The route's own Caller dependency reuses this authentication.
+        principal = await authenticate_request(request)
         self.authorize(principal)
         api_key_id = principal.key_id
         key = _check_key(values)
@@ -220,12 +223,12 @@ class IdempotencyDependency:
 
 def _require_distributor_admin(principal: Principal) -> None:
     # The same checks, in the same order, as the DistributorAdmin dependency.
-    require_admin(principal)
+    check_admin(principal)
     require_distributor(principal)
 
 
 CustomerIdempotency = Annotated[
-    IdempotentRequest, Depends(IdempotencyDependency(require_admin), scope="function")
+    IdempotentRequest, Depends(IdempotencyDependency(check_admin), scope="function")
 ]
 PartnerIdempotency = Annotated[
     IdempotentRequest, Depends(IdempotencyDependency(_require_distributor_admin), scope="function")
@@ -262,17 +265,6 @@ def _check_key(values: list[str]) -> str:
 
 def _invalid_key(message: str) -> BadRequestError:
     return BadRequestError(message, errors={HEADER: message})
-
-
-async def _authenticate(engine: AsyncEngine, request: Request) -> Principal:
-    """Return the id of the request's API key, or raise the usual 401.
-
-    The route's own dependencies authenticate the token again inside the request's
-    transaction, and record its use there.
-    """
-    token = bearer_token(request)
-    async with read_transaction(engine) as connection:
-        return await apikeys.authenticate(connection, token)
 
 
 async def _claim(

@@ -36,3 +36,11 @@ RangeHeader = Annotated[
         description="react-admin's 'partners=0-24' form, used when the range parameter is absent.",
     ),
 ]
+PreferHeader = Annotated[
+    list[str] | None,
+    Header(
+        alias="Prefer",
+        description="RFC 7240 preferences. count=exact, planned or none selects how the "
+        "total is computed.",
+    ),
+]

@@ -24,6 +24,7 @@ from partners_api.http.openapi_lists import (
     CUSTOMERS_LIST_PARAMETERS,
     PARTNERS_LIST_PARAMETERS,
     ListParameters,
+    list_response_headers,
 )
 from partners_api.http.openapi_problems import (
     DISTRIBUTOR_ONLY,
@@ -49,7 +50,6 @@ from partners_api.http.response_models import (
     Partner,
     Problem,
     Readiness,
-    list_headers,
     location_header,
     problem_response,
     success_response,
@@ -140,13 +140,16 @@ def _list_operation(
         f"{intro}\n\nThe filter, sort and range parameters are JSON text, as react-admin's "
         "simple REST data provider sends them, and the range may come in the Range header "
         "instead. The Content-Range and X-Total-Count response headers give the positions "
-        f"of the page and the number of matching {resource}."
+        f"of the page and the number of matching {resource}, computed as the Prefer header's "
+        "count preference asks: exact by default, planned or none."
     )
     sort_error = (
         f"Unknown sort field 'email'; accepted fields are: {', '.join(parameters.sort_fields)}."
     )
     responses = {
-        200: success_response(f"One page of {resource}.", page_type, list_headers(resource)),
+        200: success_response(
+            f"One page of {resource}.", page_type, list_response_headers(resource)
+        ),
         400: problem_response(
             BadRequestError,
             "The filter, sort or range parameter is invalid. errors has one message per problem.",

@@ -1,4 +1,5 @@
-"""Per-resource docs of the filter, sort and range parameters of the list endpoints."""
+"""Per-resource docs of the list endpoints: the filter, sort and range parameters, the
+Range and Prefer headers, and the headers of the response."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import orjson
 from partners_api.domain.enums import CustomerState, PartnerState
 from partners_api.domain.list_specs import CUSTOMERS_LIST_SPEC, partners_list_spec
 from partners_api.domain.listing import FilterKind, ResourceListSpec
+from partners_api.http.response_models import header
 from partners_api.settings import Settings
 
 _MAX_RANGE_SPAN: int = Settings.model_fields["max_range_span"].default
@@ -17,7 +19,7 @@ _DEFAULT_LEVELS: list[str] = Settings.model_fields["partner_levels"].default
 
 
 class ListParameters(NamedTuple):
-    """Docs of the filter, sort and range parameters of one list endpoint."""
+    """Docs of the filter, sort and range parameters and the headers of one list endpoint."""
 
     resource: str
     filters: str
@@ -58,6 +60,15 @@ class ListParameters(NamedTuple):
                 "the range parameter is absent. A malformed header, or one for another "
                 "resource, is ignored.",
                 f"{self.resource}=0-24",
+            ),
+            ("header", "Prefer"): (
+                "Preferences of RFC 7240. count=exact (the default) counts every matching "
+                f"{self.resource}. count=planned takes the PostgreSQL planner's row estimate "
+                "instead, never below the rows returned, and counts exactly on SQLite. "
+                "count=none runs no count, so the total is * unless the page reaches the end "
+                "of the list. The response names the method used in Preference-Applied. "
+                "Other preferences and other count values are ignored.",
+                "count=planned",
             ),
         }
         json_schemas = {
@@ -166,3 +177,32 @@ CUSTOMERS_LIST_PARAMETERS = ListParameters(
     sort_fields=CUSTOMERS_LIST_SPEC.sort_fields,
     spec=CUSTOMERS_LIST_SPEC,
 )
+
+
+PREFERENCE_APPLIED_HEADER: dict[str, Any] = {
+    **header(
+        "The count method used, such as `count=planned`: present when the request's Prefer "
+        "header named count=exact, count=planned or count=none. It says `count=exact` where "
+        "the server counted exactly instead: on SQLite, and for a planned page past the end."
+    ),
+    # Explicitly optional: a request without a count preference gets no such header.
+    "required": False,
+}
+
+
+def list_response_headers(resource: str) -> dict[str, Any]:
+    """Document the headers of a list response: the positions, the total and its count method."""
+    return {
+        "Content-Range": header(
+            f"Zero-based positions of the returned items and the total, such as "
+            f"`{resource} 0-24/1234`, or `{resource} */1234` when the page is empty. With "
+            f"Prefer: count=none the total is `*` unless the page reaches the end of the "
+            f"list: `{resource} 0-24/*`, or `{resource} */*` for an empty page past the end."
+        ),
+        "X-Total-Count": header(
+            "Number of items that match the filter, over all pages, or the planner's estimate "
+            "with Prefer: count=planned. Absent when the total is unknown (count=none).",
+            "integer",
+        ),
+        "Preference-Applied": PREFERENCE_APPLIED_HEADER,
+    }

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 from partners_api.domain import partners
 from partners_api.domain.ids import parse_id
 from partners_api.domain.list_specs import partners_list_spec
+from partners_api.domain.listing import CountMode
 from partners_api.domain.schemas import PARTNER_LEVELS_CONTEXT, PartnerCreate, parse_body
 from partners_api.exceptions import NotFoundError
 from partners_api.http import openapi
@@ -21,7 +22,14 @@ from partners_api.http.dependencies import (
 )
 from partners_api.http.idempotency import PartnerIdempotency
 from partners_api.http.listing import parse_list_query
-from partners_api.http.listing_params import FilterParam, RangeHeader, RangeParam, SortParam
+from partners_api.http.listing_params import (
+    FilterParam,
+    PreferHeader,
+    RangeHeader,
+    RangeParam,
+    SortParam,
+)
+from partners_api.http.prefer import requested_count_mode
 from partners_api.http.responses import JSONResponse, list_response
 
 router = APIRouter(prefix="/v1/partners", tags=["partners"])
@@ -36,6 +44,7 @@ async def list_partners(
     sort_param: SortParam = None,
     range_param: RangeParam = None,
     range_header: RangeHeader = None,
+    prefer_header: PreferHeader = None,
 ) -> JSONResponse:
     query = parse_list_query(
         partners_list_spec(settings.partner_levels),
@@ -46,8 +55,13 @@ async def list_partners(
         max_span=settings.max_range_span,
         max_filter_values=settings.max_filter_values,
     )
-    total, items = await partners.list_partners(connection, principal, query)
-    return list_response("partners", query.start, total, items)
+    requested = requested_count_mode(prefer_header)
+    total, items = await partners.list_partners(
+        connection, principal, query, requested or CountMode.EXACT
+    )
+    return list_response(
+        "partners", query.start, total, items, count_requested=requested is not None
+    )
 
 
 @router.get("/{partner_id}", **openapi.get_partner)

@@ -65,7 +65,12 @@ accounts = Table(
     CheckConstraint("type IN ('Distributor', 'Partner')", name="type"),
     CheckConstraint("type = 'Partner' OR parent_id IS NULL", name="distributor_has_no_parent"),
 )
-Index("ix_accounts_parent_id_created_at", accounts.c.parent_id, accounts.c.created_at)
+Index(
+    "ix_accounts_parent_id_created_at_id",
+    accounts.c.parent_id,
+    accounts.c.created_at,
+    accounts.c.id,
+)
 Index("ix_accounts_parent_id_name_key", accounts.c.parent_id, accounts.c.name_key)
 
 # One row per country of an account, for the countryIds_ovl filter on both databases.
@@ -102,8 +107,48 @@ customers = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
-Index("ix_customers_partner_id_created_at", customers.c.partner_id, customers.c.created_at)
-Index("ix_customers_distributor_id_created_at", customers.c.distributor_id, customers.c.created_at)
+# Scope, sort column, then the id that breaks ties: a sorted page, its count and a deep
+# offset are read from the index alone.
+Index(
+    "ix_customers_partner_id_created_at_id",
+    customers.c.partner_id,
+    customers.c.created_at,
+    customers.c.id,
+)
+Index(
+    "ix_customers_distributor_id_created_at_id",
+    customers.c.distributor_id,
+    customers.c.created_at,
+    customers.c.id,
+)
+Index(
+    "ix_customers_distributor_id_name_key_id",
+    customers.c.distributor_id,
+    customers.c.name_key,
+    customers.c.id,
+)
+Index(
+    "ix_customers_partner_id_name_key_id",
+    customers.c.partner_id,
+    customers.c.name_key,
+    customers.c.id,
+)
+Index(
+    "ix_customers_distributor_id_state_country_id_created_at",
+    customers.c.distributor_id,
+    customers.c.state,
+    customers.c.country_id,
+    customers.c.created_at,
+    customers.c.id,
+)
+# Trigram indexes for the name substring filter, on PostgreSQL with pg_trgm (migration 0003).
+for _table in (accounts, customers):
+    Index(
+        f"ix_{_table.name}_name_key_trgm",
+        _table.c.name_key,
+        postgresql_using="gin",
+        postgresql_ops={"name_key": "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
 
 members = Table(
     "members",
