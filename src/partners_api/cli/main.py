@@ -4,16 +4,14 @@ errors into one-line CLI errors."""
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Sequence
 from typing import Any
 
 import click
-from click.exceptions import NoArgsIsHelpError
 
 from partners_api.cli import accounts, audit, bench, demo, idempotency, keys, serve
 from partners_api.cli.db import GlobalOptions, db_group
 from partners_api.cli.output import CLIError
+from partners_api.console import OneLineErrorGroup
 from partners_api.exceptions import PartnersAPIError
 from partners_api.settings import DEFAULT_DATABASE_URL
 from partners_api.storage.database import DatabaseURLError
@@ -60,48 +58,14 @@ def user_error(exc: PartnersAPIError) -> CLIError:
     return CLIError(" ".join(parts))
 
 
-class PartnersAPIGroup(click.Group):
-    """A group that reports every user error as one ``Error:`` line on stderr.
-
-    Domain errors of its commands become ``CLIError``. click's usage errors (a missing
-    option, an invalid choice) would print the usage and a hint over three lines, so
-    they are printed as one line that names the command's --help instead.
-    """
+class PartnersAPIGroup(OneLineErrorGroup):
+    """The ``partners-api`` group: domain errors of its commands become ``CLIError``."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PartnersAPIError as exc:
             raise user_error(exc) from exc
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            result = super().main(args, prog_name, complete_var, False, **extra)
-        except NoArgsIsHelpError as exc:
-            # No command given: the group's help is the whole message.
-            click.echo(exc.format_message(), err=True)
-            sys.exit(exc.exit_code)
-        except click.UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx is not None else "partners-api"
-            click.echo(f"Error: {exc.format_message()} See '{command} --help'.", err=True)
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
-        # Without standalone mode click returns the exit code of --help and ctx.exit().
-        sys.exit(result if isinstance(result, int) else 0)
 
 
 @click.group(cls=PartnersAPIGroup)
