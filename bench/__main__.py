@@ -40,6 +40,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=int, default=5, help="Length of each wrk run.")
     parser.add_argument("--workers", type=int, default=2, help="Worker processes per server.")
     parser.add_argument(
+        "--pool-size", type=int, default=20,
+        help="Database connections per worker process, for the API and the baseline alike.",
+    )  # fmt: skip
+    parser.add_argument(
         "--all-scenarios", action="store_true",
         help="Run every scenario on every dataset, not only the core ones on the smaller.",
     )  # fmt: skip
@@ -63,6 +67,7 @@ def main(argv: list[str]) -> int:
         concurrencies=tuple(int(c) for c in arguments.concurrency.split(",")),
         seconds=arguments.seconds,
         workers=arguments.workers,
+        pool_size=arguments.pool_size,
         all_scenarios=arguments.all_scenarios,
         only=arguments.only,
     )

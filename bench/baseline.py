@@ -82,7 +82,7 @@ class Baseline:
         self.pool = await asyncpg.create_pool(
             dsn or os.environ["PARTNERS_BENCH_DSN"],
             min_size=1,
-            max_size=int(os.environ.get("PARTNERS_BENCH_POOL_SIZE", "10")),
+            max_size=int(os.environ.get("PARTNERS_BENCH_POOL_SIZE", "20")),
             init=_init_connection,
         )
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import asyncpg
 
+from partners_api.storage.seed import REFERENCE_TIME
+
 DATA_FOLDER = Path(__file__).resolve().parent / ".data"
 SEED = 1
 
@@ -50,6 +52,19 @@ DATASETS = {
 }
 
 
+# Seeded rows are created before seed.REFERENCE_TIME; the create scenario adds customers
+# created at the time of the run, which prepare() removes again.
+_SEED_END = REFERENCE_TIME
+_SEEDED_CUSTOMERS = "SELECT count(*) FROM customers WHERE created_at < ?"
+_REMOVE_CREATED = [
+    "DELETE FROM members WHERE customer_id IN (SELECT id FROM customers WHERE created_at >= ?)",
+    "DELETE FROM customers WHERE created_at >= ?",
+    "DELETE FROM audit_events WHERE occurred_at >= ? AND object_type = 'customer'",
+    "UPDATE accounts SET customers_count = (SELECT count(*) FROM customers "
+    "WHERE customers.partner_id = accounts.id)",
+]
+
+
 def _partners_api(*arguments: str) -> None:
     command = [str(Path(sys.executable).with_name("partners-api")), *arguments]
     subprocess.run(command, check=True)  # noqa: S603 (fixed arguments, no shell)
@@ -64,7 +79,9 @@ def _is_seeded(dataset: Dataset, postgres_url: str) -> bool:
             return False
         with sqlite3.connect(path) as connection:
             try:
-                (rows,) = connection.execute("SELECT count(*) FROM customers").fetchone()
+                (rows,) = connection.execute(
+                    _SEEDED_CUSTOMERS, (_SEED_END.isoformat(" "),)
+                ).fetchone()
             except sqlite3.OperationalError:
                 return False
         return bool(rows == dataset.customers)
@@ -75,7 +92,7 @@ def _is_seeded(dataset: Dataset, postgres_url: str) -> bool:
         except asyncpg.InvalidCatalogNameError:
             return -1
         try:
-            return int(await connection.fetchval("SELECT count(*) FROM customers"))
+            return int(await connection.fetchval(_SEEDED_CUSTOMERS.replace("?", "$1"), _SEED_END))
         except asyncpg.UndefinedTableError:
             return -1
         finally:
@@ -113,6 +130,7 @@ def prepare(dataset: Dataset, postgres_url: str) -> str:
             "--seed", str(SEED), "--keys-file", str(dataset.keys_file),
         )  # fmt: skip
     _partners_api("--database-url", url, "db", "upgrade")
+    _remove_created_customers(dataset, url)
     # Fresh statistics for both planners. Rows loaded by COPY are also not yet in
     # PostgreSQL's visibility map, without which it cannot answer a count or a page from
     # an index alone; autovacuum would get there later, in the middle of a measurement.
@@ -122,6 +140,30 @@ def prepare(dataset: Dataset, postgres_url: str) -> str:
         with sqlite3.connect(DATA_FOLDER / f"{dataset.name}.db") as connection:
             connection.execute("ANALYZE")
     return url
+
+
+def _remove_created_customers(dataset: Dataset, url: str) -> None:
+    """Delete the customers that earlier runs of the create scenario added."""
+    if dataset.engine == "sqlite":
+        with sqlite3.connect(DATA_FOLDER / f"{dataset.name}.db") as connection:
+            for statement in _REMOVE_CREATED:
+                # SQLAlchemy stores SQLite timestamps as ISO text with a space.
+                bound = (_SEED_END.isoformat(" "),) * statement.count("?")
+                connection.execute(statement, bound)
+        return
+
+    async def remove() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            async with connection.transaction():
+                for statement in _REMOVE_CREATED:
+                    await connection.execute(
+                        statement.replace("?", "$1"), *((_SEED_END,) * min(1, statement.count("?")))
+                    )
+        finally:
+            await connection.close()
+
+    asyncio.run(remove())
 
 
 async def _vacuum(url: str) -> None:

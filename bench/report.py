@@ -45,16 +45,23 @@ def main_table(rows: list[Row]) -> str:
 
 def paced_table(rows: list[Row]) -> str:
     lines = [
-        "| data | scenario | conn | API req/s | API p50 / p99 ms | baseline req/s "
-        "| baseline p50 / p99 ms |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| data | scenario | conn | API req/s | share of API peak | API p50 / p99 ms "
+        "| baseline req/s | baseline p50 / p99 ms |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for (dataset, scenario, connections, paced), pair in _pair(rows).items():
         if not paced:
             continue
         api, base = pair["api"], pair.get("baseline")
+        peak = max(
+            r.rps
+            for r in rows
+            if r.server == "api" and r.dataset == dataset and r.scenario == scenario
+            and not r.paced
+        )  # fmt: skip
         lines.append(
             f"| {dataset} | {scenario} | {connections} | {api.rps:,.0f} | "
+            f"{api.rps / peak:.2f} | "
             f"{api.p50_ms:.2f} / {api.p99_ms:.2f} | {_fmt(base.rps if base else None, 0)} | "
             f"{f'{base.p50_ms:.2f} / {base.p99_ms:.2f}' if base else ''} |"
         )

@@ -23,6 +23,7 @@ class Options:
     concurrencies: tuple[int, ...]
     seconds: float
     workers: int
+    pool_size: int
     all_scenarios: bool
     only: str | None
 
@@ -105,6 +106,23 @@ PACED_SHARE = 0.7
 PACED_CONNECTIONS = 8
 
 
+def _paced_delay_ms(rows: list[Row], dataset: str, scenario: str) -> int:
+    """Return the pause per connection that holds the API at about PACED_SHARE of its
+    peak rate for ``scenario``."""
+    measured = [
+        r
+        for r in rows
+        if r.server == "api" and r.dataset == dataset and r.scenario == scenario and not r.paced
+    ]
+    peak = max(measured, key=lambda r: r.rps)
+    # wrk pauses after each response, so a connection sends one request per latency plus
+    # pause; the latency at this many connections is taken from the unpaced run.
+    latency_ms = next(
+        (r.p50_ms for r in measured if r.connections == PACED_CONNECTIONS), peak.p50_ms
+    )
+    return max(1, round(1000 * PACED_CONNECTIONS / (PACED_SHARE * peak.rps) - latency_ms))
+
+
 def run_dataset(dataset: Dataset, options: Options) -> list[Row]:
     url = prepare(dataset, options.postgres_url)
     facts = scenarios.facts(url, load_keys(dataset))
@@ -120,6 +138,7 @@ def run_dataset(dataset: Dataset, options: Options) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="partners-bench-") as folder, ExitStack() as stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERS_API_")}
         env["PARTNERS_API_DATABASE_URL"] = url
+        env["PARTNERS_API_DATABASE_POOL_SIZE"] = str(options.pool_size)
         running = []
         if is_postgres:
             started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -145,6 +164,7 @@ def run_dataset(dataset: Dataset, options: Options) -> list[Row]:
             baseline_env.update(
                 PARTNERS_BENCH_PLAN=str(plan_path),
                 PARTNERS_BENCH_DSN=url,
+                PARTNERS_BENCH_POOL_SIZE=str(options.pool_size),
                 PYTHONPATH=str(Path(__file__).resolve().parent.parent),
             )
             running.append(
@@ -175,15 +195,7 @@ def run_dataset(dataset: Dataset, options: Options) -> list[Row]:
                     rows.append(row)
                     print(_progress(row), flush=True)
             if scenario.name in PACED:
-                peak = max(
-                    r.rps
-                    for r in rows
-                    if r.scenario == scenario.name
-                    and r.server == "api"
-                    and r.dataset == dataset.name
-                )
-                rate = PACED_SHARE * peak
-                delay_ms = max(1, round(1000 * PACED_CONNECTIONS / rate))
+                delay_ms = _paced_delay_ms(rows, dataset.name, scenario.name)
                 for server in running:
                     load = wrk.Load(
                         url=server.base_url + scenario.target,

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
         default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL of the database: sqlite:///file.db or postgresql://...",
     )
-    database_pool_size: int = Field(default=10, ge=1, le=1000)
+    database_pool_size: int = Field(default=20, ge=1, le=1000)
     trial_plan_id: str = Field(default="ent-4sc-y", min_length=1)
     tts_max_chars: int = Field(default=1_500_000, ge=0)
     partner_levels: Annotated[list[str], NoDecode] = Field(
