@@ -1,4 +1,11 @@
-"""Command line of the benchmark suite: ``python -m bench``."""
+"""Run the load benchmarks of the Partners API beside a bare ASGI baseline.
+
+Seeds the datasets once (bench/.data/ and partners_bench_* databases), starts both
+servers on loopback, drives them with wrk, prints the tables and writes every
+measurement to bench/results/<UTC time>.json. docs/benchmarks.md explains the columns.
+With the defaults a run takes about 20 minutes, plus about 2 minutes to seed the
+datasets the first time.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,10 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench import report, wrk
 from bench.datasets import DATASETS
@@ -30,14 +39,57 @@ def _machine() -> str:
     )
 
 
+def _write_results(path: Path, machine: str, arguments: dict[str, Any], rows: list[Row]) -> None:
+    data = {
+        "machine": machine,
+        "commit": _commit(),
+        "arguments": arguments,
+        "rows": [row.as_dict() for row in rows],
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def _commit() -> str | None:
+    try:
+        completed = subprocess.run(
+            ["git", "rev-parse", "HEAD"],  # noqa: S607 (git from PATH, as a developer runs it)
+            capture_output=True, text=True, check=False, cwd=RESULTS.parent,
+        )  # fmt: skip
+    except OSError:
+        return None
+    return completed.stdout.strip() or None
+
+
+def _connections(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(item) for item in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid connection counts {text!r}; give whole numbers separated by commas, "
+            "such as 1,8,32"
+        ) from None
+    if min(values) < 1:
+        raise argparse.ArgumentTypeError(f"invalid connection counts {text!r}; use 1 or more")
+    return values
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="bench/run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--datasets", default="pg-10k,pg-100k,pg-1m,sqlite-100k",
         help="Comma-separated datasets, from: " + ", ".join(DATASETS),
     )  # fmt: skip
-    parser.add_argument("--concurrency", default="1,16", help="Comma-separated connections.")
-    parser.add_argument("--seconds", type=int, default=5, help="Length of each wrk run.")
+    parser.add_argument(
+        "--concurrency", type=_connections, default=(1, 8, 32),
+        help="wrk connections of each run, comma-separated (default 1,8,32).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seconds", type=int, default=5, help="Length of each wrk run, in whole seconds."
+    )
     parser.add_argument("--workers", type=int, default=2, help="Worker processes per server.")
     parser.add_argument(
         "--pool-size", type=int, default=20,
@@ -47,7 +99,11 @@ def main(argv: list[str]) -> int:
         "--all-scenarios", action="store_true",
         help="Run every scenario on every dataset, not only the core ones on the smaller.",
     )  # fmt: skip
-    parser.add_argument("--only", help="Run only scenarios whose name contains this text.")
+    parser.add_argument(
+        "--only",
+        help="Run only the scenario of this name, such as 'customer by id', or the scenarios "
+        "whose names contain this text.",
+    )
     parser.add_argument(
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
         help="A PostgreSQL database to connect to for creating the benchmark databases.",
@@ -64,7 +120,7 @@ def main(argv: list[str]) -> int:
         return 1
     options = Options(
         postgres_url=arguments.postgres_url,
-        concurrencies=tuple(int(c) for c in arguments.concurrency.split(",")),
+        concurrencies=arguments.concurrency,
         seconds=arguments.seconds,
         workers=arguments.workers,
         pool_size=arguments.pool_size,
@@ -72,20 +128,14 @@ def main(argv: list[str]) -> int:
         only=arguments.only,
     )
     rows: list[Row] = []
-    for name in names:
-        print(f"{name}:", flush=True)
-        rows += run_dataset(DATASETS[name], options)
     machine = _machine()
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M%SZ")
-    (RESULTS / f"{stamp}.json").write_text(
-        json.dumps(
-            {"machine": machine, "arguments": vars(arguments), "rows": [r.as_dict() for r in rows]},
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    for name in names:
+        print(f"{name}:", flush=True)
+        rows += run_dataset(DATASETS[name], options)
+        # Written after each dataset, so that a failure later keeps what was measured.
+        _write_results(RESULTS / f"{stamp}.json", machine, vars(arguments), rows)
     print(f"\nMachine: {machine}\n")
     print(report.main_table(rows))
     print("\np99 at 70% of the API's peak rate:\n")

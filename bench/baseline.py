@@ -2,10 +2,11 @@
 
 It serves only the requests of the benchmark plan (``PARTNERS_BENCH_PLAN``, written by
 the suite). For each, it runs the statements that the API server ran for the same request
-(recorded by ``bench.capture``) in a transaction of the same kind, and builds the same
-JSON with the service's view functions and row grouping, the pure code that maps rows to
-objects. What the API server adds on top of this (routing, validation, dependencies,
-middleware, SQLAlchemy) is what the benchmark ratios measure.
+(recorded by ``bench.capture``) in a transaction of the same kind, or in none where the
+API used none. It builds the same JSON with the service's view functions and row
+grouping, the pure code that maps rows to objects. What the API server adds on top of
+this (routing, validation, dependencies, middleware, SQLAlchemy) is what the benchmark
+ratios measure.
 
 Creates replay the recorded statements with new ids and the email of the request body,
 and answer the recorded body with the same substitutions.
@@ -41,6 +42,8 @@ class Entry:
     kind: str  # customers, customer, partners, partner, me or create
     method: str
     statements: list[tuple[str, tuple[Any, ...]]]
+    in_transaction: bool
+    item_count: int | None
     resource: str
     body: bytes
     headers: list[tuple[bytes, bytes]]
@@ -48,7 +51,10 @@ class Entry:
     email: str
 
 
-def _load_plan(path: str) -> dict[tuple[str, str], Entry]:
+PlanKey = tuple[str, str, str]  # method, target, Prefer header
+
+
+def _load_plan(path: str) -> dict[PlanKey, Entry]:
     with open(path, encoding="utf-8") as source:
         data = json.load(source)
     plan = {}
@@ -60,19 +66,21 @@ def _load_plan(path: str) -> dict[tuple[str, str], Entry]:
                 (sql, tuple(decode_parameter(p) for p in params))
                 for sql, params in item["statements"]
             ],
+            in_transaction=item["inTransaction"],
+            item_count=item["itemCount"],
             resource=item["resource"],
             body=item["body"].encode(),
             headers=[(k.encode(), v.encode()) for k, v in item["headers"]],
             new_ids=frozenset(item["newIds"]),
             email=item["email"],
         )
-        plan[(item["method"], item["target"])] = entry
+        plan[(item["method"], item["target"], item["prefer"])] = entry
     return plan
 
 
 class Baseline:
     def __init__(self) -> None:
-        self.plan: dict[tuple[str, str], Entry] = {}
+        self.plan: dict[PlanKey, Entry] = {}
         self.pool: asyncpg.Pool | None = None
 
     async def startup(self, plan_path: str | None = None, dsn: str | None = None) -> None:
@@ -100,23 +108,27 @@ class Baseline:
         target = scope["path"]
         if scope["query_string"]:
             target += "?" + scope["query_string"].decode()
-        entry = self.plan.get((scope["method"], target))
+        prefer = next((v.decode() for k, v in scope["headers"] if k == b"prefer"), "")
+        entry = self.plan.get((scope["method"], target, prefer))
         if entry is None:
             await _respond(send, 404, b'{"detail":"not in the benchmark plan"}', [])
             return
         body = await _read_body(receive)
+        if not entry.statements:
+            # The API answered from memory (GET /v1/me with a cached key), so does this.
+            await _respond(send, 200, _BUILDERS[entry.kind](entry, []), entry.headers)
+            return
         assert self.pool is not None
         async with self.pool.acquire() as connection:
-            if entry.method == "GET":
-                transaction = connection.transaction(isolation="repeatable_read", readonly=True)
+            if not entry.in_transaction:
+                status, payload = await _run(connection, entry, body)
             else:
-                transaction = connection.transaction()
-            async with transaction:
-                if entry.kind == "create":
-                    status, payload = await _create(connection, entry, body)
+                if entry.method == "GET":
+                    transaction = connection.transaction(isolation="repeatable_read", readonly=True)
                 else:
-                    results = [await connection.fetch(sql, *p) for sql, p in entry.statements]
-                    status, payload = 200, _BUILDERS[entry.kind](entry, results)
+                    transaction = connection.transaction()
+                async with transaction:
+                    status, payload = await _run(connection, entry, body)
         await _respond(send, status, payload, entry.headers)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -129,6 +141,13 @@ class Baseline:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+async def _run(connection: asyncpg.Connection, entry: Entry, body: bytes) -> tuple[int, bytes]:
+    if entry.kind == "create":
+        return await _create(connection, entry, body)
+    results = [await connection.fetch(sql, *p) for sql, p in entry.statements]
+    return 200, _BUILDERS[entry.kind](entry, results)
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:
@@ -181,11 +200,12 @@ def _selects(table: str) -> Callable[[str], bool]:
 
 def _customer_items(entry: Entry, results: list[list[Any]]) -> list[views.JSON]:
     records = customer_rows.records_from_rows(_find(entry, results, _selects("customers")))
-    return customers.customer_views(records)
+    return customers.customer_views(records[: entry.item_count])
 
 
 def _partner_items(entry: Entry, results: list[list[Any]]) -> list[views.JSON]:
     records = member_rows.group_members(_find(entry, results, _selects("accounts")))
+    records = records[: entry.item_count]
     return [
         views.account_view(record.row, account_rows.parent_of(record), record.members)
         for record in records

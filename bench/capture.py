@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from partners_api.http.app import create_app
 from partners_api.settings import Settings
@@ -26,6 +26,7 @@ class Request:
     path: str  # with the query string, as sent on the wire
     token: str
     body: bytes = b""
+    prefer: str = ""
     # Creates are sent once: a second identical create would be a conflict.
     warm_up: bool = True
 
@@ -33,6 +34,9 @@ class Request:
 @dataclass
 class Captured:
     statements: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    # Whether the statements ran in a transaction; False when they ran in autocommit
+    # mode or when there were none.
+    in_transaction: bool = False
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
@@ -43,10 +47,14 @@ async def capture(database_url: str, requests: list[Request]) -> list[Captured]:
     what the last one did."""
     engine = create_engine(database_url, pool_size=2)
     recording: list[tuple[str, tuple[Any, ...]]] = []
+    isolation_levels: set[str | None] = set()
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def record(_conn: object, _cursor: object, statement: str, parameters: Any, *_: object) -> None:
+    def record(
+        conn: Connection, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> None:
         recording.append((statement, tuple(parameters or ())))
+        isolation_levels.add(conn.get_execution_options().get("isolation_level"))
 
     app = create_app(Settings(database_url=database_url, rate_limit_burst=0), engine)
     results = []
@@ -57,6 +65,7 @@ async def capture(database_url: str, requests: list[Request]) -> list[Captured]:
                 response = None
                 for _ in range(2 if item.warm_up else 1):
                     recording.clear()
+                    isolation_levels.clear()
                     response = await client.request(
                         item.method,
                         item.path,
@@ -64,12 +73,14 @@ async def capture(database_url: str, requests: list[Request]) -> list[Captured]:
                         headers={
                             "Authorization": f"Bearer {item.token}",
                             "Content-Type": "application/json",
+                            **({"Prefer": item.prefer} if item.prefer else {}),
                         },
                     )
                 assert response is not None
                 results.append(
                     Captured(
                         statements=list(recording),
+                        in_transaction=bool(isolation_levels - {"AUTOCOMMIT"}),
                         status=response.status_code,
                         headers=dict(response.headers),
                         body=response.content,

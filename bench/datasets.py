@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from partners_api.domain.apikeys import hash_token
 from partners_api.storage.seed import REFERENCE_TIME
 
 DATA_FOLDER = Path(__file__).resolve().parent / ".data"
@@ -56,6 +57,7 @@ DATASETS = {
 # created at the time of the run, which prepare() removes again.
 _SEED_END = REFERENCE_TIME
 _SEEDED_CUSTOMERS = "SELECT count(*) FROM customers WHERE created_at < ?"
+_KEYS_WITH_HASH = "SELECT count(*) FROM api_keys WHERE token_hash = ?"
 _REMOVE_CREATED = [
     "DELETE FROM members WHERE customer_id IN (SELECT id FROM customers WHERE created_at >= ?)",
     "DELETE FROM customers WHERE created_at >= ?",
@@ -71,8 +73,11 @@ def _partners_api(*arguments: str) -> None:
 
 
 def _is_seeded(dataset: Dataset, postgres_url: str) -> bool:
+    """Tell whether the database holds the dataset and the keys of this checkout's keys
+    file. Another checkout that seeded the same PostgreSQL database made other keys."""
     if not dataset.keys_file.exists():
         return False
+    digest = hash_token(load_keys(dataset)[0]["token"])
     if dataset.engine == "sqlite":
         path = DATA_FOLDER / f"{dataset.name}.db"
         if not path.exists():
@@ -82,9 +87,10 @@ def _is_seeded(dataset: Dataset, postgres_url: str) -> bool:
                 (rows,) = connection.execute(
                     _SEEDED_CUSTOMERS, (_SEED_END.isoformat(" "),)
                 ).fetchone()
+                (keys,) = connection.execute(_KEYS_WITH_HASH, (digest,)).fetchone()
             except sqlite3.OperationalError:
                 return False
-        return bool(rows == dataset.customers)
+        return bool(rows == dataset.customers and keys == 1)
 
     async def count() -> int:
         try:
@@ -92,6 +98,8 @@ def _is_seeded(dataset: Dataset, postgres_url: str) -> bool:
         except asyncpg.InvalidCatalogNameError:
             return -1
         try:
+            if not await connection.fetchval(_KEYS_WITH_HASH.replace("?", "$1"), digest):
+                return -1
             return int(await connection.fetchval(_SEEDED_CUSTOMERS.replace("?", "$1"), _SEED_END))
         except asyncpg.UndefinedTableError:
             return -1

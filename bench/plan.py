@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,12 @@ async def record(
         body = scenario.body.replace("{unique}", unique).encode()
         requests.append(
             capture.Request(
-                scenario.method, scenario.target, token, body, warm_up=scenario.method == "GET"
+                scenario.method,
+                scenario.target,
+                token,
+                body,
+                prefer=scenario.prefer,
+                warm_up=scenario.method == "GET",
             )
         )
     return await capture.capture(database_url, requests)
@@ -65,14 +71,20 @@ def write(
         headers = [
             (name, value)
             for name, value in item.headers.items()
-            if name in {"content-range", "x-total-count", "location"}
+            if name in {"content-range", "x-total-count", "location", "preference-applied"}
         ]
         entries.append(
             {
                 "kind": scenario.kind,
                 "method": scenario.method,
                 "target": scenario.target,
+                "prefer": scenario.prefer,
                 "resource": scenario.resource,
+                "inTransaction": item.in_transaction,
+                # A list that looks one row past its range returns one row fewer.
+                "itemCount": len(json.loads(item.body))
+                if scenario.kind in {"customers", "partners"}
+                else None,
                 "statements": [
                     [sql, [capture.encode_parameter(p) for p in parameters]]
                     for sql, parameters in item.statements
@@ -99,6 +111,13 @@ async def _explain_one(
     try:
         for sql, parameters in statements:
             values = [_replace(value, replacements) for value in parameters]
+            if sql.startswith("EXPLAIN"):
+                # The planner estimate of count=planned is itself an EXPLAIN, which
+                # cannot be explained: its own duration is its cost.
+                started = time.perf_counter()
+                await connection.fetchval(sql, *values)
+                total += (time.perf_counter() - started) * 1000
+                continue
             plan = await connection.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, *values)
             data = json.loads(plan) if isinstance(plan, str) else plan
             total += data[0]["Planning Time"] + data[0]["Execution Time"]

@@ -48,9 +48,12 @@ class Row:
 
 
 def _fetch(base_url: str, scenario: scenarios.Scenario, token: str) -> tuple[int, bytes]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if scenario.prefer:
+        headers["Prefer"] = scenario.prefer
     request = urllib.request.Request(  # noqa: S310 (a loopback URL the suite built)
         base_url + scenario.target,
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
         method="GET",
     )
     try:
@@ -106,6 +109,14 @@ PACED_SHARE = 0.7
 PACED_CONNECTIONS = 8
 
 
+def _selected(name: str, only: str | None, names: set[str]) -> bool:
+    """Tell whether ``--only`` selects a scenario: by its exact name when one has it,
+    otherwise by a part of the name."""
+    if only is None:
+        return True
+    return name == only if only in names else only in name
+
+
 def _paced_delay_ms(rows: list[Row], dataset: str, scenario: str) -> int:
     """Return the pause per connection that holds the API at about PACED_SHARE of its
     peak rate for ``scenario``."""
@@ -126,11 +137,13 @@ def _paced_delay_ms(rows: list[Row], dataset: str, scenario: str) -> int:
 def run_dataset(dataset: Dataset, options: Options) -> list[Row]:
     url = prepare(dataset, options.postgres_url)
     facts = scenarios.facts(url, load_keys(dataset))
+    built = scenarios.build(facts)
+    names = {s.name for s in built}
     chosen = [
         s
-        for s in scenarios.build(facts)
+        for s in built
         if (options.all_scenarios or dataset.name == "pg-1m" or s.core)
-        and (options.only is None or options.only in s.name)
+        and _selected(s.name, options.only, names)
     ]
     is_postgres = dataset.engine == "postgresql"
     db_times: dict[str, float] = {}
@@ -184,6 +197,7 @@ def run_dataset(dataset: Dataset, options: Options) -> list[Row]:
                         token=facts.admin_token,
                         method=scenario.method,
                         body=scenario.body,
+                        prefer=scenario.prefer,
                         connections=connections,
                         seconds=options.seconds,
                         run_tag=f"{server.name}-{int(time.time() * 1000)}-{connections}",

@@ -43,6 +43,8 @@ class Scenario:
     target: str  # path and query string
     method: str = "GET"
     body: str = ""
+    # The Prefer header of a list request, such as "count=none".
+    prefer: str = ""
     # Run on every dataset; the others only on the largest.
     core: bool = False
 
@@ -96,6 +98,13 @@ def build(facts: Facts) -> list[Scenario]:
             _list_target("partners", DOCUMENT_PARTNERS_FILTER, 0, 25),
         )
     )  # fmt: skip
+    for count in ("planned", "none"):
+        scenarios.append(
+            Scenario(
+                f"customers unfiltered, 25, count={count}", "customers",
+                _list_target("customers", {}, 0, 25), prefer=f"count={count}",
+            )
+        )  # fmt: skip
     if facts.distributor_customers >= DEEP_START + 25:
         scenarios.append(
             Scenario(

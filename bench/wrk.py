@@ -11,6 +11,7 @@ from pathlib import Path
 
 _LUA = """
 local token = {token}
+local prefer = {prefer}
 local body_template = {body}
 local delay_ms = {delay_ms}
 local counter = 0
@@ -25,6 +26,9 @@ function init(args)
   wrk.method = {method}
   wrk.headers["Authorization"] = "Bearer " .. token
   wrk.headers["Content-Type"] = "application/json"
+  if prefer ~= "" then
+    wrk.headers["Prefer"] = prefer
+  end
 end
 
 {delay_function}
@@ -65,6 +69,7 @@ class Load:
     method: str = "GET"
     # A JSON body in which {unique} is replaced by a value unique to each request.
     body: str = ""
+    prefer: str = ""
     connections: int = 1
     seconds: float = 5.0
     # Pause of each connection between its requests, to hold a rate below the peak.
@@ -110,6 +115,7 @@ def run(load: Load) -> Result:
     """Run wrk once and return what it measured."""
     script = _LUA.format(
         token=_lua_string(load.token),
+        prefer=_lua_string(load.prefer),
         body=_lua_string(load.body),
         method=_lua_string(load.method),
         delay_ms=load.delay_ms,

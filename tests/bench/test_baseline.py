@@ -44,7 +44,7 @@ def _record(
 
 
 async def _ask_baseline(
-    plan_path: Path, url: str, requests: list[tuple[str, str, bytes]]
+    plan_path: Path, url: str, requests: list[tuple[str, str, bytes, str]]
 ) -> list[httpx.Response]:
     app = baseline.Baseline()
     await app.startup(plan_path=str(plan_path), dsn=url)
@@ -52,8 +52,13 @@ async def _ask_baseline(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             return [
-                await client.request(method, target, content=body or None)
-                for method, target, body in requests
+                await client.request(
+                    method,
+                    target,
+                    content=body or None,
+                    headers={"Prefer": prefer} if prefer else None,
+                )
+                for method, target, body, prefer in requests
             ]
     finally:
         await app.shutdown()
@@ -68,7 +73,7 @@ def test_baseline_answers_every_read_with_the_api_bytes(
     plan.write(plan_path, reads, recorded, started)
 
     answers = asyncio.run(
-        _ask_baseline(plan_path, postgres_url, [("GET", s.target, b"") for s in reads])
+        _ask_baseline(plan_path, postgres_url, [("GET", s.target, b"", s.prefer) for s in reads])
     )
 
     assert {s.kind for s in reads} >= {"customers", "customer", "partners", "me"}
@@ -88,7 +93,9 @@ def test_baseline_create_stores_a_new_customer_with_the_request_email(
     plan.write(plan_path, [create], recorded, started)
     body = create.body.replace("{unique}", "baseline-test").encode()
 
-    (answer,) = asyncio.run(_ask_baseline(plan_path, postgres_url, [("POST", create.target, body)]))
+    (answer,) = asyncio.run(
+        _ask_baseline(plan_path, postgres_url, [("POST", create.target, body, "")])
+    )
 
     assert recorded[0].status == 201
     assert answer.status_code == 201
@@ -113,7 +120,7 @@ def test_baseline_create_stores_a_new_customer_with_the_request_email(
 def test_explain_reports_the_database_time_of_each_scenario(
     postgres_url: str, seeded: scenarios.Facts
 ) -> None:
-    chosen = [s for s in scenarios.build(seeded) if s.core or s.kind == "create"]
+    chosen = [s for s in scenarios.build(seeded) if s.core or s.kind == "create" or s.prefer]
     recorded, started = _record(postgres_url, seeded, chosen)
 
     times = plan.explain(postgres_url, chosen, recorded, started, repeat=1)
