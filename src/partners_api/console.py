@@ -40,7 +40,11 @@ class OneLineErrorGroup(click.Group):
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx is not None else self.program_name
-            click.echo(f"Error: {exc.format_message()} See '{command} --help'.", err=True)
+            message = exc.format_message().rstrip()
+            # click's messages do not all end with a period ("...: No such file or directory").
+            if not message.endswith((".", "?", "!")):
+                message += "."
+            click.echo(f"Error: {message} See '{command} --help'.", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()

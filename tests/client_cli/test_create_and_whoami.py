@@ -118,7 +118,7 @@ def test_conflict_is_reported_with_field(api: Api, config_dir: Path) -> None:
     )
     line = error_line(result, exit_code=1)
     assert line.startswith("Error: 409 Conflict: ")
-    assert "email: " in line
+    assert "owner@roadrunner.example.com" in line
 
 
 def test_reader_key_cannot_create(api: Api, config_dir: Path) -> None:
@@ -155,3 +155,25 @@ def test_whoami_shows_account_role_and_scope(api: Api, config_dir: Path) -> None
     assert "list and get only" in result.stdout
     assert "Test Distributor" in result.stdout
     assert api.distributor_reader not in result.output
+
+
+def test_conflict_detail_is_not_repeated(api: Api, config_dir: Path) -> None:
+    run_ok(["customers", "create", *CUSTOMER_OPTIONS], config_dir=config_dir, env=api.env())
+    result = run_partners(
+        ["customers", "create", *CUSTOMER_OPTIONS], config_dir=config_dir, env=api.env()
+    )
+    line = error_line(result, exit_code=1)
+    message = line.removeprefix("Error: 409 Conflict: ").split(" (request id")[0]
+    # The server's email field error repeats its detail, which is printed once.
+    assert message.count("owner@roadrunner.example.com") == 1, message
+    assert " email: " not in message
+
+
+def test_missing_json_file_message_ends_with_period(api: Api, config_dir: Path) -> None:
+    result = run_partners(
+        ["customers", "create", "--json-file", "/nonexistent/body.json"],
+        config_dir=config_dir,
+        env=api.env(),
+    )
+    line = error_line(result)
+    assert "No such file or directory. See '" in line

@@ -128,7 +128,7 @@ def test_rerun_replays_and_failed_rows_keep_errors(
     assert [row["status"] for row in rows] == ["created", "failed", "created"]
     assert rows[1]["id"] == ""
     assert rows[1]["error"].startswith("409 Conflict: ")
-    assert "email: " in rows[1]["error"]
+    assert "taken@example.com" in rows[1]["error"].lower()
     assert api.total("customers") == 3
 
     # Correcting the failed row changes only that row's body, so only it is created now.
@@ -146,13 +146,15 @@ def test_rerun_replays_and_failed_rows_keep_errors(
 
 
 def error_line_after_summary(result: Result) -> str:
-    """Return the ``Error:`` line of a failed import, which follows its summary line."""
+    """Return the ``Error:`` line of a failed import, which follows its start and summary
+    lines."""
     assert result.exit_code == 1, result.output
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("Customers: ")
-    assert len(lines) == 2, result.stderr
-    assert lines[1].startswith("Error: ")
-    return lines[1]
+    assert lines[0].startswith("Sending ")
+    assert lines[1].startswith("Customers: ")
+    assert len(lines) == 3, result.stderr
+    assert lines[2].startswith("Error: ")
+    return lines[2]
 
 
 def test_partners_import_with_lists_and_nested_fields(
@@ -239,3 +241,10 @@ def test_import_stops_on_authentication_error(config_dir: Path, api: Api, tmp_pa
     assert statuses[0] == "failed"
     assert set(statuses[1:]) == {"skipped"}
     assert len(statuses) == 10
+
+
+def test_one_invalid_row_is_singular(config_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "customers.csv"
+    source.write_text(HEADER + "Bad,not-an-email,A,B,us,,\n", encoding="utf-8")
+    result = run_partners(["customers", "import", str(source), "--dry-run"], config_dir=config_dir)
+    assert f"Error: 1 of 1 row of {source} is invalid, so nothing was sent." in result.stderr

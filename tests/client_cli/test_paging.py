@@ -87,3 +87,13 @@ def test_limit_spans_pages_and_filters_apply(api: Api, config_dir: Path) -> None
         env=api.env(),
     )
     assert none == []
+
+
+def test_limit_one_hint_is_singular(api: Api, config_dir: Path) -> None:
+    seed_customers(api, 2)
+    result = run_ok(
+        ["customers", "list", "--limit", "1", "--format", "json"],
+        config_dir=config_dir,
+        env=api.env(),
+    )
+    assert "Showing the first 1 customer; more match." in result.stderr

@@ -220,3 +220,20 @@ def test_unreachable_server_fails_with_status_1(config_dir: Path) -> None:
     line = error_line(result, exit_code=1)
     assert "ConnectError" in line
     assert TOKEN not in result.output
+
+
+def test_deleted_default_profile_is_named(config_dir: Path) -> None:
+    _save(config_dir, "first", "http://127.0.0.1:9001", TOKEN)
+    _save(config_dir, "second", "http://127.0.0.1:9002", OTHER_TOKEN)
+    run_ok(["config", "delete-profile", "first"], config_dir=config_dir)
+    line = error_line(run_partners(["whoami"], config_dir=config_dir))
+    assert "no default profile is set (saved profiles: 'second')" in line
+    assert "'partners config set-default NAME'" in line
+    assert "--profile NAME" in line
+
+
+def test_profile_without_token_is_named(config_dir: Path) -> None:
+    _save(config_dir, "notoken", "http://127.0.0.1:9001", None)
+    line = error_line(run_partners(["whoami"], config_dir=config_dir))
+    assert "profile 'notoken' has no token" in line
+    assert "'partners config set-profile notoken --url http://127.0.0.1:9001 --token-stdin'" in line

@@ -32,15 +32,25 @@ class Connection:
     token_source: str = ""
 
 
-def _select_profile(name: str | None) -> tuple[str | None, Profile | None]:
+def _select_profile(name: str | None) -> tuple[str | None, Profile | None, list[str]]:
+    """Return the chosen profile's name and profile, and the names of all profiles."""
     profiles = load_profiles()
+    names = sorted(profiles.profiles)
     if name is not None:
         if name not in profiles.profiles:
             raise unknown_profile(name, profiles)
-        return name, profiles.profiles[name]
+        return name, profiles.profiles[name], names
     if profiles.default is not None:
-        return profiles.default, profiles.profiles[profiles.default]
-    return None, None
+        return profiles.default, profiles.profiles[profiles.default], names
+    return None, None, names
+
+
+def _no_default_profile(missing: str, names: list[str]) -> CLIError:
+    saved = ", ".join(repr(name) for name in names)
+    return CLIError(
+        f"No API {missing}: no default profile is set (saved profiles: {saved}). Choose "
+        "one with 'partners config set-default NAME', or pass --profile NAME."
+    )
 
 
 def resolve_connection(
@@ -54,7 +64,7 @@ def resolve_connection(
     Raises ``CLIError`` when no URL or no token is found, or the named profile does not
     exist.
     """
-    name, profile = _select_profile(profile_name)
+    name, profile, names = _select_profile(profile_name)
     profile_label = f"profile {name!r}"
 
     if url_option:
@@ -63,6 +73,8 @@ def resolve_connection(
         url, url_source = environ[URL_VARIABLE], URL_VARIABLE
     elif profile is not None:
         url, url_source = profile.url, profile_label
+    elif names:
+        raise _no_default_profile("URL", names)
     else:
         raise CLIError(f"No API URL: pass --url, set {URL_VARIABLE}, {_SETUP_HINT}.")
 
@@ -70,6 +82,14 @@ def resolve_connection(
         token, token_source = environ[TOKEN_VARIABLE].strip(), TOKEN_VARIABLE
     elif profile is not None and profile.token:
         token, token_source = profile.token, profile_label
+    elif profile is not None:
+        raise CLIError(
+            f"No API token: profile {name!r} has no token, and {TOKEN_VARIABLE} is not set. "
+            f"Add a token with 'partners config set-profile {name} --url {profile.url} "
+            f"--token-stdin', or set {TOKEN_VARIABLE}."
+        )
+    elif names:
+        raise _no_default_profile("token", names)
     else:
         raise CLIError(f"No API token: set {TOKEN_VARIABLE} {_SETUP_HINT}.")
 

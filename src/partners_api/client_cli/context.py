@@ -15,6 +15,7 @@ from partners_api.client import (
     PartnersClient,
     PartnersClientError,
     RetryPolicy,
+    TransportError,
 )
 from partners_api.client_cli.connection import Connection, resolve_connection
 from partners_api.client_cli.errors import CLIError, RequestFailedError
@@ -51,12 +52,30 @@ def global_options() -> GlobalOptions:
     return options
 
 
+def sentence(text: str) -> str:
+    """Return ``text`` ending with a period, unless it ends with ``.``, ``?`` or ``!``."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def connection_hint(connection: Connection) -> str:
+    """Return the next step after a connection error, with the URL and its source."""
+    return (
+        f"Check that the server is running at {connection.url} "
+        f"(the URL came from {connection.url_source})."
+    )
+
+
 def describe_api_error(exc: APIError) -> str:
-    """Return the status, detail and field errors of ``exc`` on one line."""
+    """Return the status, detail and field errors of ``exc`` on one line. A field error
+    that repeats the detail is left out."""
     text = f"{exc.status_code} {exc.title}"
     if exc.detail:
         text += f": {exc.detail}"
+    detail = (exc.detail or "").strip().rstrip(".")
     for field_path, message in exc.errors.items():
+        if message.strip().rstrip(".") == detail:
+            continue
         text += f" {field_path}: {message}"
     if exc.request_id:
         text += f" (request id {exc.request_id})"
@@ -68,6 +87,8 @@ def user_error(exc: PartnersClientError, connection: Connection | None) -> CLIEr
     any failure of the request with 1."""
     if isinstance(exc, ConfigurationError):
         return CLIError(str(exc))
+    if isinstance(exc, TransportError) and connection is not None:
+        return RequestFailedError(f"{sentence(str(exc))} {connection_hint(connection)}")
     if not isinstance(exc, APIError):
         return RequestFailedError(str(exc))
     message = describe_api_error(exc)

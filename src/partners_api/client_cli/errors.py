@@ -26,3 +26,9 @@ class ImportInterruptedError(CLIError):
     """An import stopped with Ctrl-C, with exit status 130, as shells report a SIGINT."""
 
     exit_code = 130
+
+
+class ImportTerminatedError(CLIError):
+    """An import stopped by SIGTERM, with exit status 143 (128 + 15), as shells report it."""
+
+    exit_code = 143

@@ -3,6 +3,7 @@ file, then create them with a progress bar and write a results file."""
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 
@@ -17,24 +18,61 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from partners_api.client import PartnersClient, RetryPolicy
-from partners_api.client_cli.context import GlobalOptions, global_options
+from partners_api.client import (
+    AuthenticationError,
+    PartnersClient,
+    PermissionDeniedError,
+    RetryPolicy,
+    TransportError,
+)
+from partners_api.client_cli.context import (
+    GlobalOptions,
+    connection_hint,
+    global_options,
+    sentence,
+)
 from partners_api.client_cli.csv_input import read_csv_file
-from partners_api.client_cli.errors import CLIError, ImportInterruptedError, RequestFailedError
+from partners_api.client_cli.errors import (
+    CLIError,
+    ImportInterruptedError,
+    ImportTerminatedError,
+    RequestFailedError,
+)
 from partners_api.client_cli.importer import ImportOutcome, ImportRun, describe_row_error
 from partners_api.client_cli.resources import Resource
 from partners_api.client_cli.results_file import (
     ResultsFile,
     RowResult,
     RowStatus,
+    read_earlier_ids,
     results_path,
 )
 from partners_api.client_cli.row_bodies import DEFAULT_LIST_SEPARATOR, RowBody, validate_rows
 
 MAX_CONCURRENCY = 32
-# An import sends many requests in a row and meets the rate limit more often than one
-# command does, so it retries 429 and 503 more times than the client's default.
-IMPORT_RETRY = RetryPolicy(max_attempts=10)
+# Attempts of a request whose response has a Retry-After header.
+IMPORT_ATTEMPTS = 10
+# Attempts of a request that gets a connection error, or a 429 or 503 without
+# Retry-After: the client's default.
+OTHER_ATTEMPTS = RetryPolicy().max_attempts
+
+
+class ImportRetryPolicy(RetryPolicy):
+    """The retries of an import.
+
+    An import sends many requests in a row and meets the rate limit more often than one
+    command does, so it retries a 429 or 503 with Retry-After up to ``IMPORT_ATTEMPTS``
+    times. Connection errors keep the client's default, so that an import against a
+    server that is down stops after a few seconds, not after ten backoffs of up to 30 s.
+    """
+
+    def delay(self, retry_number: int, retry_after: float | None) -> float | None:
+        if retry_after is None and retry_number >= OTHER_ATTEMPTS:
+            return None
+        return super().delay(retry_number, retry_after)
+
+
+IMPORT_RETRY = ImportRetryPolicy(max_attempts=IMPORT_ATTEMPTS)
 
 
 def _check_rows(
@@ -56,10 +94,10 @@ def _check_rows(
         for error in errors:
             click.echo(str(error), err=True)
         invalid_lines = len({error.line for error in errors})
+        verb = "is" if invalid_lines == 1 else "are"
         raise CLIError(
-            f"{invalid_lines} of {_count(total, 'row')} of {path} are invalid, so nothing "
-            "was sent. "
-            "Correct them and run the command again."
+            f"{invalid_lines} of {_count(total, 'row')} of {path} {verb} invalid, so "
+            "nothing was sent. Correct them and run the command again."
         )
     return valid, ResultsFile(results_path(path), csv_file), total
 
@@ -81,7 +119,11 @@ def _summary(resource: Resource, outcome: ImportOutcome) -> str:
 
 
 def _run(
-    resource: Resource, rows: list[RowBody], results: ResultsFile, concurrency: int
+    resource: Resource,
+    rows: list[RowBody],
+    results: ResultsFile,
+    concurrency: int,
+    earlier_ids: dict[int, str],
 ) -> ImportOutcome:
     stderr = Console(stderr=True)
     progress = Progress(
@@ -99,6 +141,12 @@ def _run(
         progress.advance(task)
 
     clients = ThreadClients(global_options())
+    # Without a terminal there is no progress bar, and a slow start would look like a hang.
+    click.echo(
+        f"Sending {_count(len(rows), 'row')} to {clients.url} with "
+        f"{_count(concurrency, 'thread')}. Results: {results.path}",
+        err=True,
+    )
     try:
         with progress:
             run = ImportRun(
@@ -108,10 +156,53 @@ def _run(
                 concurrency=concurrency,
                 results_file=results,
                 on_result=advance,
+                earlier_ids=earlier_ids,
             )
             return run.run()
     finally:
         clients.close()
+
+
+RERUN = "Run the same command again to finish: rows already created are not created twice."
+
+
+def _raise_for_outcome(resource: Resource, outcome: ImportOutcome, results_path: Path) -> None:
+    """Raise the error that ends an import that was interrupted, stopped or had failed
+    rows, with what to do next."""
+    if outcome.interrupted:
+        if outcome.signal_number == signal.SIGTERM:
+            raise ImportTerminatedError(f"Interrupted by SIGTERM. {RERUN}")
+        raise ImportInterruptedError(f"Interrupted. {RERUN}")
+    stopped_by = outcome.stopped_by
+    if stopped_by is not None:
+        reason = sentence(describe_row_error(stopped_by))
+        connection = global_options().connection
+        if isinstance(stopped_by, AuthenticationError | PermissionDeniedError):
+            # Running again with the same token fails the same way.
+            source = connection.token_source if connection else "the environment or profile"
+            raise RequestFailedError(
+                f"The import stopped: {reason} The token came from {source}: use a valid "
+                "PartnerAdmin token, with --profile NAME or PARTNERS_API_TOKEN."
+            )
+        if isinstance(stopped_by, TransportError) and connection is not None:
+            reason += f" {connection_hint(connection)}"
+        raise RequestFailedError(f"The import stopped: {reason} {RERUN}")
+    failed = [result for result in outcome.results if result.status == RowStatus.FAILED]
+    if not failed:
+        return
+    message = f"{_count(len(failed), 'row')} failed; see the error column of {results_path}."
+    conflicts = sum(1 for result in failed if result.conflict)
+    if conflicts:
+        options = " (--partner)" if resource.name == "customers" else ""
+        message += (
+            f" {conflicts} of them got 409 Conflict. If an earlier run created those rows, "
+            f"run the import with the same options{options} as that run: they are part "
+            "of each row's body and so of its Idempotency-Key."
+        )
+    raise RequestFailedError(
+        f"{message} Correct the rows and run the command again: rows already created are "
+        "not created twice."
+    )
 
 
 class ThreadClients:
@@ -121,7 +212,8 @@ class ThreadClients:
     def __init__(self, options: GlobalOptions) -> None:
         self._options = options
         # Resolve the URL and token here, so that a bad profile fails before any thread.
-        options.connect()
+        self.connection = options.connect()
+        self.url = self.connection.url
         self._local = threading.local()
         self._lock = threading.Lock()
         self._clients: list[PartnersClient] = []
@@ -183,21 +275,10 @@ def import_command(resource: Resource) -> click.Command:
                 "Nothing was sent (--dry-run)."
             )
             return
-        outcome = _run(resource, rows, results, concurrency)
+        earlier_ids = read_earlier_ids(results.path, results.source)
+        outcome = _run(resource, rows, results, concurrency, earlier_ids)
         click.echo(f"{_summary(resource, outcome)} Results: {results.path}", err=True)
-        rerun = "Run the same command again to finish: rows already created are not created twice."
-        if outcome.interrupted:
-            raise ImportInterruptedError(f"Interrupted. {rerun}")
-        if outcome.stopped_by is not None:
-            reason = describe_row_error(outcome.stopped_by)
-            raise RequestFailedError(f"The import stopped: {reason} {rerun}")
-        failed = outcome.count(RowStatus.FAILED)
-        if failed:
-            raise RequestFailedError(
-                f"{_count(failed, 'row')} failed; see the error column of {results.path}. "
-                "Correct them and run the command again: rows already created are not "
-                "created twice."
-            )
+        _raise_for_outcome(resource, outcome, results.path)
 
     command.help = (
         f"Create {resource.name} from a CSV file.\n\n"

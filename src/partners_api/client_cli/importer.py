@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,7 +33,12 @@ from partners_api.client import (
     TransportError,
 )
 from partners_api.client_cli.context import describe_api_error
-from partners_api.client_cli.results_file import ResultsFile, RowResult, RowStatus
+from partners_api.client_cli.results_file import (
+    ResultsFile,
+    RowResult,
+    RowStatus,
+    keep_earlier_id,
+)
 from partners_api.client_cli.row_bodies import RowBody
 
 KEY_IN_USE_PROBLEM = "idempotency-key-in-use"
@@ -64,9 +70,21 @@ class ImportOutcome:
     results: list[RowResult] = field(default_factory=list)
     stopped_by: PartnersClientError | None = None
     interrupted: bool = False
+    # SIGINT or SIGTERM when ``interrupted``.
+    signal_number: int = signal.SIGINT
 
     def count(self, status: str) -> int:
         return sum(1 for result in self.results if result.status == status)
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by the SIGTERM handler of ``ImportRun.run``. It derives
+    from BaseException, as KeyboardInterrupt does, so that no ``except Exception``
+    between the signal and ``run`` catches it."""
+
+
+def _raise_terminated(signal_number: int, frame: object) -> None:
+    raise Terminated
 
 
 def describe_row_error(exc: PartnersClientError) -> str:
@@ -93,6 +111,7 @@ class ImportRun:
         concurrency: int,
         results_file: ResultsFile,
         on_result: Callable[[RowResult], None],
+        earlier_ids: Mapping[int, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._create = create
@@ -101,6 +120,8 @@ class ImportRun:
         self._concurrency = concurrency
         self._results_file = results_file
         self._on_result = on_result
+        # Ids that the results file of an earlier run lists, by line.
+        self._earlier_ids = dict(earlier_ids or {})
         self._sleep = sleep
         self._stop = threading.Event()
         self._stop_lock = threading.Lock()
@@ -109,19 +130,34 @@ class ImportRun:
         self._recorded: set[int] = set()
 
     def run(self) -> ImportOutcome:
-        """Send every row; return the outcome, with ``interrupted`` set after Ctrl-C.
+        """Send every row; return the outcome, with ``interrupted`` set after Ctrl-C
+        (SIGINT) or SIGTERM.
 
         The results file gets each result as it arrives, and is rewritten in line order
-        at the end. After Ctrl-C, the rows that were not sent are in it as skipped.
+        at the end. After a signal, the rows in flight finish, and the rows that were not
+        sent are in it as skipped. SIGTERM is handled only when ``run`` is called in the
+        main thread, because only that thread may set a signal handler.
         """
+        if threading.current_thread() is not threading.main_thread():
+            return self._run()
+        previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            return self._run()
+        finally:
+            # None means that the previous handler was not set from Python.
+            signal.signal(signal.SIGTERM, previous_handler or signal.SIG_DFL)
+
+    def _run(self) -> ImportOutcome:
         self._results_file.start()
         pool = ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="import")
         futures: list[Future[RowResult]] = [pool.submit(self._send, row) for row in self._rows]
         try:
             for future in as_completed(futures):
                 self._record(future.result())
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Terminated) as exc:
             self._outcome.interrupted = True
+            if isinstance(exc, Terminated):
+                self._outcome.signal_number = signal.SIGTERM
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             # Rows that were in flight when Ctrl-C came in still finished: keep them.
@@ -141,6 +177,7 @@ class ImportRun:
     def _record(self, result: RowResult) -> None:
         if result.line in self._recorded:
             return
+        result = keep_earlier_id(result, self._earlier_ids)
         self._recorded.add(result.line)
         self._outcome.results.append(result)
         self._results_file.append(result)
@@ -160,7 +197,9 @@ class ImportRun:
                     attempt += 1
                     self._sleep(KEY_IN_USE_WAIT_SECONDS)
                     continue
-                return RowResult(line, RowStatus.FAILED, error=describe_row_error(exc))
+                return RowResult(
+                    line, RowStatus.FAILED, error=describe_row_error(exc), conflict=True
+                )
             except (
                 AuthenticationError,
                 ConfigurationError,

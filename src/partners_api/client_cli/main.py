@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -56,6 +56,9 @@ class PartnersGroup(OneLineErrorGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # Handled here, because click's main turns it into exit status 1.
+            _exit_on_closed_stdout()
         except PartnersClientError as exc:
             options = ctx.find_object(GlobalOptions)
             raise user_error(exc, options.connection if options else None) from exc
@@ -70,11 +73,20 @@ class PartnersGroup(OneLineErrorGroup):
         try:
             return super().run(args, prog_name, complete_var, **extra)
         except BrokenPipeError:
-            # The reader of stdout went away, as `partners customers list | head` does.
-            # Point stdout at /dev/null so that the interpreter's final flush is silent.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(RequestFailedError.exit_code)
+            _exit_on_closed_stdout()
+
+
+def _exit_on_closed_stdout() -> NoReturn:
+    """Exit with status 0 after the reader of stdout went away, as
+    `partners customers list | head -1` does.
+
+    The reader has what it wanted, so the exit status is 0, as with other tools that
+    catch the error (a tool killed by SIGPIPE gets 141 instead). click would exit with 1.
+    Stdout is pointed at /dev/null so that the interpreter's final flush is silent.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 @click.group(cls=PartnersGroup)

@@ -95,6 +95,10 @@ class _Limited:
             yield item
 
 
+def _count_items(count: int, resource: Resource) -> str:
+    return f"{count} {resource.singular if count == 1 else resource.name}"
+
+
 def _check_id(resource: Resource, item_id: str) -> str:
     if _UUID.fullmatch(item_id) is None:
         raise CLIError(
@@ -155,7 +159,7 @@ def resource_group(resource: Resource) -> click.Group:
             )
         if limited.more:
             click.echo(
-                f"Showing the first {count} {resource.name}; more match. "
+                f"Showing the first {_count_items(count, resource)}; more match. "
                 "Use --limit N or --all to see more.",
                 err=True,
             )
@@ -206,7 +210,7 @@ def resource_group(resource: Resource) -> click.Group:
                 csv_extra_columns=resource.csv_extra_columns,
                 stream=output,
             )
-        click.echo(f"Exported {count} {resource.name}.", err=True)
+        click.echo(f"Exported {_count_items(count, resource)}.", err=True)
 
     export_command.help = (
         f"Write every matching {resource.singular} as CSV, JSON or JSON Lines.\n\n"

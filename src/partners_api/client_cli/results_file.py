@@ -37,6 +37,65 @@ class RowResult:
     status: str
     id: str = ""
     error: str = ""
+    # The row failed with 409 Conflict (not written to the file).
+    conflict: bool = False
+
+
+EARLIER_RUN_NOTE = "An earlier run created this row with the id shown."
+# A row that an earlier run created fails when its body, and so its Idempotency-Key,
+# differs now: most often because the runs had different options.
+OTHER_OPTIONS_NOTE = (
+    "An earlier run with other options (such as --partner) created this row with the id shown."
+)
+
+
+def read_earlier_ids(path: Path, source: CsvFile) -> dict[int, str]:
+    """Return the ids of the rows that an earlier results file at ``path`` lists as
+    created or replayed, by line, for the rows whose input cells are unchanged.
+
+    Returns an empty dict when ``path`` does not exist. Raises ``CLIError`` when it
+    exists but cannot be read, because rewriting it would lose its ids.
+    """
+    cells = {row.line: row.cells for row in source.rows}
+    ids: dict[int, str] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as earlier:
+            for record in csv.DictReader(earlier, delimiter=source.delimiter):
+                line, status, item_id = record.get("line"), record.get("status"), record.get("id")
+                if not (line and line.isdigit() and item_id):
+                    continue
+                if status not in (RowStatus.CREATED, RowStatus.REPLAYED):
+                    continue
+                row_cells = cells.get(int(line))
+                earlier_cells = tuple(record.get(name) for name in source.header)
+                if row_cells is not None and earlier_cells == row_cells:
+                    ids[int(line)] = item_id
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CLIError(
+            f"Cannot read the results file {path} of an earlier run ({exc}), and this run "
+            "would replace it and lose its ids. Move it away and run the command again."
+        ) from exc
+    return ids
+
+
+def keep_earlier_id(result: RowResult, earlier_ids: dict[int, str]) -> RowResult:
+    """Return ``result`` with the id that an earlier run recorded, when this run failed
+    or skipped the row and so has no id of its own."""
+    earlier_id = earlier_ids.get(result.line)
+    if earlier_id is None or result.id:
+        return result
+    if result.status not in (RowStatus.FAILED, RowStatus.SKIPPED):
+        return result
+    note = OTHER_OPTIONS_NOTE if result.status == RowStatus.FAILED else EARLIER_RUN_NOTE
+    return RowResult(
+        result.line,
+        result.status,
+        id=earlier_id,
+        error=f"{note} This run: {result.error}",
+        conflict=result.conflict,
+    )
 
 
 def results_path(input_path: Path) -> Path:
@@ -50,6 +109,7 @@ class ResultsFile:
 
     def __init__(self, path: Path, source: CsvFile) -> None:
         self.path = path
+        self.source = source
         self._source = source
         self._cells = {row.line: row.cells for row in source.rows}
         self._output: IO[str] | None = None
