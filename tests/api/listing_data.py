@@ -105,6 +105,24 @@ class ListingData:
         return customer_id
 
 
+async def create_partners(
+    accounts: Accounts, data: ListingData, count: int
+) -> tuple[list[uuid.UUID], dict[str, str]]:
+    """Create ``count`` partners of one distributor and return their sorted ids and a key."""
+    distributor = await accounts.distributor("Distributor")
+    ids = [await data.partner(distributor, f"Partner {index:03d}") for index in range(count)]
+    return sorted(ids), await accounts.key(distributor)
+
+
+async def create_customers(
+    accounts: Accounts, data: ListingData, count: int
+) -> tuple[list[uuid.UUID], dict[str, str]]:
+    """Create ``count`` customers of one partner and return their sorted ids and a key."""
+    key = await accounts.key(await accounts.partner("Partner"))
+    ids = [await data.customer(key, f"Customer {index:03d}") for index in range(count)]
+    return sorted(ids), key
+
+
 async def get_list(
     client: httpx.AsyncClient,
     resource: str,

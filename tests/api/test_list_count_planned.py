@@ -4,8 +4,6 @@ on SQLite and past the end of the list."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 from sqlalchemy import text
@@ -14,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partners_api.storage import accounts as account_rows
 from partners_api.storage import customers as customer_rows
 from tests.api.conftest import Accounts
-from tests.api.listing_data import ListingData, get_list, listed_ids
+from tests.api.listing_data import (
+    ListingData,
+    create_customers,
+    create_partners,
+    get_list,
+    listed_ids,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -32,24 +36,6 @@ def data(client: httpx.AsyncClient, engine: AsyncEngine, accounts: Accounts) -> 
     return ListingData(client, engine, accounts)
 
 
-async def _partners(
-    accounts: Accounts, data: ListingData, count: int = PARTNER_COUNT
-) -> tuple[list[uuid.UUID], dict[str, str]]:
-    """Create ``count`` partners of one distributor and return their sorted ids and a key."""
-    distributor = await accounts.distributor("Distributor")
-    ids = [await data.partner(distributor, f"Partner {index:03d}") for index in range(count)]
-    return sorted(ids), await accounts.key(distributor)
-
-
-async def _customers(
-    accounts: Accounts, data: ListingData, count: int = CUSTOMER_COUNT
-) -> tuple[list[uuid.UUID], dict[str, str]]:
-    """Create ``count`` customers of one partner and return their sorted ids and a key."""
-    key = await accounts.key(await accounts.partner("Partner"))
-    ids = [await data.customer(key, f"Customer {index:03d}") for index in range(count)]
-    return sorted(ids), key
-
-
 async def _analyze(engine: AsyncEngine, table: str) -> None:
     """Refresh PostgreSQL's statistics of ``table``, which the planner's estimates use."""
     async with engine.begin() as connection:
@@ -60,7 +46,7 @@ async def _analyze(engine: AsyncEngine, table: str) -> None:
 async def test_partners_planned_sqlite_exact(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[0, 9], extra_headers=PLANNED)
 
@@ -74,7 +60,7 @@ async def test_partners_planned_sqlite_exact(
 async def test_customers_planned_sqlite_exact(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _customers(accounts, data)
+    _, key = await create_customers(accounts, data, CUSTOMER_COUNT)
 
     response = await get_list(client, "customers", key, range_=[0, 4], extra_headers=PLANNED)
 
@@ -150,7 +136,7 @@ async def test_partners_planned_never_below_rows(
     data: ListingData,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     async def low_estimate(*_args: object) -> int:
         return 3
@@ -172,7 +158,7 @@ async def test_customers_planned_never_below_rows(
     data: ListingData,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _, key = await _customers(accounts, data)
+    _, key = await create_customers(accounts, data, CUSTOMER_COUNT)
 
     async def low_estimate(*_args: object) -> int:
         return 0
@@ -191,7 +177,7 @@ async def test_partners_planned_high_estimate_kept(
     data: ListingData,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _, key = await _partners(accounts, data)
+    _, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     async def high_estimate(*_args: object) -> int:
         return 5000
@@ -211,7 +197,7 @@ async def test_partners_planned_short_page_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A page that reaches the end of the list gives the exact total, whatever the estimate."""
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     async def high_estimate(*_args: object) -> int:
         return 5000
@@ -232,7 +218,7 @@ async def test_partners_past_end_ignores_estimate(
     data: ListingData,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _, key = await _partners(accounts, data)
+    _, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     async def high_estimate(*_args: object) -> int:
         return 5000

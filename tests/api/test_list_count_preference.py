@@ -4,7 +4,6 @@ the totals of count=exact and count=none, a start past the end in each mode,
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 
 import httpx
@@ -14,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partners_api.storage import accounts as account_rows
 from partners_api.storage import customers as customer_rows
 from tests.api.conftest import Accounts
-from tests.api.listing_data import ListingData, get_list, listed_ids
+from tests.api.listing_data import (
+    ListingData,
+    create_customers,
+    create_partners,
+    get_list,
+    listed_ids,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -25,24 +30,6 @@ CUSTOMER_COUNT = 12
 @pytest.fixture
 def data(client: httpx.AsyncClient, engine: AsyncEngine, accounts: Accounts) -> ListingData:
     return ListingData(client, engine, accounts)
-
-
-async def _partners(
-    accounts: Accounts, data: ListingData, count: int = PARTNER_COUNT
-) -> tuple[list[uuid.UUID], dict[str, str]]:
-    """Create ``count`` partners of one distributor and return their sorted ids and a key."""
-    distributor = await accounts.distributor("Distributor")
-    ids = [await data.partner(distributor, f"Partner {index:03d}") for index in range(count)]
-    return sorted(ids), await accounts.key(distributor)
-
-
-async def _customers(
-    accounts: Accounts, data: ListingData, count: int = CUSTOMER_COUNT
-) -> tuple[list[uuid.UUID], dict[str, str]]:
-    """Create ``count`` customers of one partner and return their sorted ids and a key."""
-    key = await accounts.key(await accounts.partner("Partner"))
-    ids = [await data.customer(key, f"Customer {index:03d}") for index in range(count)]
-    return sorted(ids), key
 
 
 def _prefer(value: str) -> dict[str, str]:
@@ -59,7 +46,7 @@ def _assert_no_preference_applied(response: httpx.Response) -> None:
 async def test_partners_count_exact_without_header(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[0, 9])
 
@@ -72,7 +59,7 @@ async def test_partners_count_exact_without_header(
 async def test_partners_count_exact_requested(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(
         client, "partners", key, range_=[0, 9], extra_headers=_prefer("count=exact")
@@ -87,7 +74,7 @@ async def test_partners_count_exact_requested(
 async def test_customers_count_exact_requested(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _customers(accounts, data)
+    ids, key = await create_customers(accounts, data, CUSTOMER_COUNT)
 
     response = await get_list(
         client, "customers", key, range_=[0, 4], extra_headers=_prefer("count=exact")
@@ -105,7 +92,7 @@ async def test_customers_count_exact_requested(
 async def test_partners_none_total_unknown(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(
         client, "partners", key, range_=[10, 19], extra_headers=_prefer("count=none")
@@ -120,7 +107,7 @@ async def test_partners_none_total_unknown(
 async def test_customers_none_total_unknown(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _customers(accounts, data)
+    ids, key = await create_customers(accounts, data, CUSTOMER_COUNT)
 
     response = await get_list(
         client, "customers", key, range_=[0, 4], extra_headers=_prefer("count=none")
@@ -135,7 +122,7 @@ async def test_customers_none_total_unknown(
 async def test_partners_none_short_page_total(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(
         client, "partners", key, range_=[25, 49], extra_headers=_prefer("count=none")
@@ -150,7 +137,7 @@ async def test_partners_none_short_page_total(
 async def test_customers_none_short_page_total(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _customers(accounts, data)
+    ids, key = await create_customers(accounts, data, CUSTOMER_COUNT)
 
     response = await get_list(
         client, "customers", key, range_=[10, 19], extra_headers=_prefer("count=none")
@@ -165,7 +152,7 @@ async def test_partners_none_page_ends_list(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
     """A full page whose last item is the list's last gives the exact total too."""
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(
         client, "partners", key, range_=[20, 29], extra_headers=_prefer("count=none")
@@ -232,7 +219,7 @@ async def test_customers_count_none_with_filter(
 async def test_customers_count_none_nothing_matches(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _customers(accounts, data, count=2)
+    _, key = await create_customers(accounts, data, 2)
 
     response = await get_list(
         client,
@@ -256,7 +243,7 @@ async def test_partners_start_past_end_counted(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, prefer: str | None
 ) -> None:
     """Past the end, count=planned counts exactly: an estimate could contradict the empty page."""
-    _, key = await _partners(accounts, data)
+    _, key = await create_partners(accounts, data, PARTNER_COUNT)
     extra_headers = _prefer(prefer) if prefer is not None else None
 
     response = await get_list(client, "partners", key, range_=[40, 49], extra_headers=extra_headers)
@@ -274,7 +261,7 @@ async def test_partners_start_past_end_counted(
 async def test_customers_start_past_end_counted(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, prefer: str
 ) -> None:
-    _, key = await _customers(accounts, data)
+    _, key = await create_customers(accounts, data, CUSTOMER_COUNT)
 
     response = await get_list(
         client, "customers", key, range_=[CUSTOMER_COUNT, 99], extra_headers=_prefer(prefer)
@@ -292,9 +279,9 @@ async def test_past_end_count_none(
 ) -> None:
     """count=none runs no count, so past the end the total stays unknown."""
     if resource == "partners":
-        _, key = await _partners(accounts, data, count=3)
+        _, key = await create_partners(accounts, data, 3)
     else:
-        _, key = await _customers(accounts, data, count=3)
+        _, key = await create_customers(accounts, data, 3)
 
     response = await get_list(
         client, resource, key, range_=[3, 12], extra_headers=_prefer("count=none")
@@ -315,9 +302,9 @@ async def test_count_none_runs_no_count(
     resource: str,
 ) -> None:
     if resource == "partners":
-        _, key = await _partners(accounts, data, count=3)
+        _, key = await create_partners(accounts, data, 3)
     else:
-        _, key = await _customers(accounts, data, count=3)
+        _, key = await create_customers(accounts, data, 3)
 
     async def no_count(*_args: object) -> int:
         raise AssertionError("count=none ran a count query")
@@ -361,7 +348,7 @@ async def test_count_none_runs_no_count(
 async def test_partners_count_header_forms(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, prefer: str
 ) -> None:
-    _, key = await _partners(accounts, data, count=5)
+    _, key = await create_partners(accounts, data, 5)
 
     response = await get_list(client, "partners", key, range_=[0, 1], extra_headers=_prefer(prefer))
 
@@ -372,7 +359,7 @@ async def test_partners_count_header_forms(
 async def test_customers_count_in_second_header(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _customers(accounts, data, count=5)
+    _, key = await create_customers(accounts, data, 5)
     headers = [*key.items(), ("Prefer", "return=minimal"), ("Prefer", "count=none")]
 
     response = await client.get("/v1/customers", params={"range": "[0,1]"}, headers=headers)
@@ -384,7 +371,7 @@ async def test_customers_count_in_second_header(
 async def test_customers_first_count_preference_wins(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _customers(accounts, data, count=5)
+    _, key = await create_customers(accounts, data, 5)
     headers = [*key.items(), ("Prefer", "count=exact"), ("Prefer", "count=none")]
 
     response = await client.get("/v1/customers", params={"range": "[0,1]"}, headers=headers)
@@ -413,7 +400,7 @@ async def test_customers_first_count_preference_wins(
 async def test_partners_count_unknown_ignored(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, prefer: str
 ) -> None:
-    _, key = await _partners(accounts, data, count=5)
+    _, key = await create_partners(accounts, data, 5)
 
     response = await get_list(client, "partners", key, range_=[0, 1], extra_headers=_prefer(prefer))
 
@@ -426,7 +413,7 @@ async def test_partners_count_unknown_ignored(
 async def test_customers_count_unknown_ignored(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _customers(accounts, data, count=5)
+    _, key = await create_customers(accounts, data, 5)
 
     response = await get_list(
         client, "customers", key, range_=[0, 1], extra_headers=_prefer("count=estimated")
@@ -439,7 +426,7 @@ async def test_customers_count_unknown_ignored(
 async def test_count_preference_not_on_single_object(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _customers(accounts, data, count=1)
+    ids, key = await create_customers(accounts, data, 1)
     headers: Mapping[str, str] = {**key, **_prefer("count=none")}
 
     response = await client.get(f"/v1/customers/{ids[0]}", headers=headers)

@@ -3,14 +3,18 @@ header, Content-Range and X-Total-Count."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.conftest import Accounts
-from tests.api.listing_data import PROBLEM_CONTENT_TYPE, ListingData, get_list, listed_ids
+from tests.api.listing_data import (
+    PROBLEM_CONTENT_TYPE,
+    ListingData,
+    create_partners,
+    get_list,
+    listed_ids,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -22,19 +26,10 @@ def data(client: httpx.AsyncClient, engine: AsyncEngine, accounts: Accounts) -> 
     return ListingData(client, engine, accounts)
 
 
-async def _partners(
-    accounts: Accounts, data: ListingData, count: int = PARTNER_COUNT
-) -> tuple[list[uuid.UUID], dict[str, str]]:
-    """Create ``count`` partners of one distributor and return their sorted ids and a key."""
-    distributor = await accounts.distributor("Distributor")
-    ids = [await data.partner(distributor, f"Partner {index:03d}") for index in range(count)]
-    return sorted(ids), await accounts.key(distributor)
-
-
 async def test_partners_range_default_first_hundred(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data, count=101)
+    ids, key = await create_partners(accounts, data, 101)
 
     response = await get_list(client, "partners", key)
 
@@ -46,7 +41,7 @@ async def test_partners_range_default_first_hundred(
 async def test_partners_range_first_page(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[0, 24])
 
@@ -58,7 +53,7 @@ async def test_partners_range_first_page(
 async def test_partners_range_middle_page(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[10, 19])
 
@@ -69,7 +64,7 @@ async def test_partners_range_middle_page(
 async def test_partners_range_single_item(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[7, 7])
 
@@ -80,7 +75,7 @@ async def test_partners_range_single_item(
 async def test_partners_range_partial_last_page(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[25, 49])
 
@@ -93,7 +88,7 @@ async def test_partners_range_partial_last_page(
 async def test_partners_range_start_past_end(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, start: int
 ) -> None:
-    _, key = await _partners(accounts, data)
+    _, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[start, start])
 
@@ -106,7 +101,7 @@ async def test_partners_range_start_past_end(
 async def test_partners_range_empty_result(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _partners(accounts, data, count=0)
+    _, key = await create_partners(accounts, data, 0)
 
     response = await get_list(client, "partners", key, range_=[0, 24])
 
@@ -119,7 +114,7 @@ async def test_partners_range_empty_result(
 async def test_partners_range_span_at_limit(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, range_=[0, 999])
 
@@ -130,7 +125,7 @@ async def test_partners_range_span_at_limit(
 async def test_partners_range_span_over_limit(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, range_: list[int]
 ) -> None:
-    _, key = await _partners(accounts, data, count=1)
+    _, key = await create_partners(accounts, data, 1)
 
     response = await get_list(client, "partners", key, range_=range_)
 
@@ -143,7 +138,7 @@ async def test_partners_range_span_over_limit(
 async def test_partners_range_header_used(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, extra_headers={"Range": "partners=0-1"})
 
@@ -154,7 +149,7 @@ async def test_partners_range_header_used(
 async def test_partners_range_header_middle(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, extra_headers={"Range": "partners=28-40"})
 
@@ -165,7 +160,7 @@ async def test_partners_range_header_middle(
 async def test_partners_range_parameter_wins_over_header(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(
         client, "partners", key, range_=[2, 4], extra_headers={"Range": "partners=0-1"}
@@ -191,7 +186,7 @@ async def test_partners_range_parameter_wins_over_header(
 async def test_partners_range_header_malformed_ignored(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData, header: str
 ) -> None:
-    ids, key = await _partners(accounts, data)
+    ids, key = await create_partners(accounts, data, PARTNER_COUNT)
 
     response = await get_list(client, "partners", key, extra_headers={"Range": header})
 
@@ -202,7 +197,7 @@ async def test_partners_range_header_malformed_ignored(
 async def test_partners_range_header_span_over_limit(
     client: httpx.AsyncClient, accounts: Accounts, data: ListingData
 ) -> None:
-    _, key = await _partners(accounts, data, count=1)
+    _, key = await create_partners(accounts, data, 1)
 
     response = await get_list(client, "partners", key, extra_headers={"Range": "partners=0-1000"})
 
