@@ -9,7 +9,7 @@ this (routing, validation, dependencies, middleware, SQLAlchemy) is what the ben
 ratios measure.
 
 Creates replay the recorded statements with new ids and the email of the request body,
-and answer the recorded body with the same substitutions.
+and return the recorded body with the same substitutions.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class Baseline:
             return
         body = await _read_body(receive)
         if not entry.statements:
-            # The API answered from memory (GET /v1/me with a cached key), so does this.
+            # The API used no database (GET /v1/me with a cached key), so neither does this.
             await _respond(send, 200, _BUILDERS[entry.kind](entry, []), entry.headers)
             return
         assert self.pool is not None

@@ -73,7 +73,7 @@ def _partners_api(*arguments: str) -> None:
 
 
 def _is_seeded(dataset: Dataset, postgres_url: str) -> bool:
-    """Tell whether the database holds the dataset and the keys of this checkout's keys
+    """Tell whether the database contains the dataset and the keys of this checkout's keys
     file. Another checkout that seeded the same PostgreSQL database made other keys."""
     if not dataset.keys_file.exists():
         return False

@@ -1,4 +1,4 @@
-"""The baseline's plan: the recorded statements and answers of every scenario."""
+"""The baseline's plan: the recorded statements and responses of every scenario."""
 
 from __future__ import annotations
 

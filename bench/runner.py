@@ -66,7 +66,7 @@ def _fetch(base_url: str, scenario: scenarios.Scenario, token: str) -> tuple[int
 def _check_same_answers(
     api: servers.Server, baseline: servers.Server, chosen: list[scenarios.Scenario], token: str
 ) -> None:
-    """Fail when the baseline does not answer a read with the API's very bytes."""
+    """Raise when the baseline does not return the API's very bytes for a read."""
     for scenario in chosen:
         if scenario.method != "GET":
             continue
@@ -74,7 +74,7 @@ def _check_same_answers(
         baseline_answer = _fetch(baseline.base_url, scenario, token)
         if api_answer != baseline_answer or api_answer[0] != 200:
             raise RuntimeError(
-                f"The baseline's answer to {scenario.name!r} differs from the API's: "
+                f"The baseline's response to {scenario.name!r} differs from the API's: "
                 f"{api_answer[0]} {api_answer[1][:200]!r} against "
                 f"{baseline_answer[0]} {baseline_answer[1][:200]!r}"
             )
@@ -118,7 +118,7 @@ def _selected(name: str, only: str | None, names: set[str]) -> bool:
 
 
 def _paced_delay_ms(rows: list[Row], dataset: str, scenario: str) -> int:
-    """Return the pause per connection that holds the API at about PACED_SHARE of its
+    """Return the pause per connection that keeps the API at about PACED_SHARE of its
     peak rate for ``scenario``."""
     measured = [
         r
@@ -127,7 +127,7 @@ def _paced_delay_ms(rows: list[Row], dataset: str, scenario: str) -> int:
     ]
     peak = max(measured, key=lambda r: r.rps)
     # wrk pauses after each response, so a connection sends one request per latency plus
-    # pause; the latency at this many connections is taken from the unpaced run.
+    # pause. The latency at this many connections comes from the unpaced run.
     latency_ms = next(
         (r.p50_ms for r in measured if r.connections == PACED_CONNECTIONS), peak.p50_ms
     )

@@ -39,7 +39,7 @@ CREATE_BODY = json.dumps(
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    kind: str  # how the baseline builds the answer: customers, customer, partners, me, create
+    kind: str  # how the baseline builds the response: customers, customer, partners, me, create
     target: str  # path and query string
     method: str = "GET"
     body: str = ""

@@ -74,7 +74,7 @@ def _wait_until_healthy(server: Server, log: Path) -> None:
                 return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not answer /healthz in time:\n{log.read_text()}")
+    raise RuntimeError(f"{server.name} did not respond to /healthz in time:\n{log.read_text()}")
 
 
 @contextmanager
@@ -102,7 +102,7 @@ def running(
 
 
 def api_command(port: int, workers: int) -> list[str]:
-    """The `partners-api serve` command line of the server under test."""
+    """Return the `partners-api serve` command line of the server under test."""
     return [
         str(Path(sys.executable).with_name("partners-api")), "serve", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(workers),
@@ -112,7 +112,7 @@ def api_command(port: int, workers: int) -> list[str]:
 
 
 def baseline_command(port: int, workers: int) -> list[str]:
-    """The uvicorn command line of the baseline, with the server options of the API's."""
+    """Return the uvicorn command line of the baseline, with the API's server options."""
     return [
         sys.executable, "-m", "uvicorn", "bench.baseline:app", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(workers), "--no-access-log",

@@ -124,7 +124,7 @@ def run(load: Load) -> Result:
     )
     threads = max(1, min(2, load.connections))
     with tempfile.TemporaryDirectory(prefix="partners-bench-") as folder:
-        # The script holds a token: the folder is private to this user (mode 0700).
+        # The script contains a token, so it goes in a folder private to this user (mode 0700).
         path = Path(folder) / "load.lua"
         path.write_text(script, encoding="utf-8")
         completed = subprocess.run(  # noqa: S603 (fixed arguments, no shell)

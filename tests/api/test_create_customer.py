@@ -164,7 +164,7 @@ async def test_location_returns_created_customer(
 async def test_created_object_equals_its_get_for_the_distributor_own_customer(
     client: httpx.AsyncClient, headers: dict[str, str]
 ) -> None:
-    # The create answers with an object built from the values it wrote, not read back.
+    # The create returns an object built from the values it wrote, not read back.
     body = customer_body(7, phoneNumber="+1 202 555 0147", websiteUrl="https://example.com")
     response = await client.post("/v1/customers", json=body, headers=headers)
 

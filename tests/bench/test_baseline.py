@@ -2,7 +2,7 @@
 
 The ratios of bench/ are only meaningful if the bare baseline does the same work as the
 server: these tests record the server's statements for every scenario of a small seeded
-database, replay them through the baseline, and compare the answers.
+database, replay them through the baseline, and compare the responses.
 """
 
 from __future__ import annotations

@@ -53,7 +53,8 @@ def test_wrk_run_reports_requests_latency_and_sends_the_token(server: str) -> No
     result = wrk.run(wrk.Load(url=server + "/v1/me", token="scp_test", seconds=1))
 
     assert result.requests > 0
-    assert result.errors == 0 and result.non_2xx == 0
+    assert result.errors == 0
+    assert result.non_2xx == 0
     assert 0 < result.p50_ms <= result.p99_ms <= result.max_ms
     assert {item[2] for item in _Handler.received} == {"Bearer scp_test"}
 

@@ -104,7 +104,7 @@ def create_engine(
         options.update(
             # The pool keeps pool_size connections open. Overflow connections are closed
             # as soon as they are returned, so an overflow as large as the pool made each
-            # request above pool_size open and close a connection: in bench/, GET by id
+            # request above pool_size open and close a connection. In bench/, GET by id
             # at 16 requests per process fell from about 2,000 to 1,100 a second. The
             # small overflow serves the few requests that briefly need a second
             # connection, such as a read that records its key's last use.
@@ -112,9 +112,9 @@ def create_engine(
             max_overflow=max(1, pool_size // 4),
             # No ping before each checkout: it costs a round trip on every request (about
             # a tenth of a GET's time in bench/). A connection that the server has lost
-            # fails its first statement instead; _treat_unavailable_as_disconnect turns
-            # that into a 503 and makes the pool discard every older connection, so one
-            # request per process sees the outage. Recycling bounds the age of a
+            # fails its first statement instead. _treat_unavailable_as_disconnect turns
+            # that into a 503 and makes the pool discard every older connection, so only
+            # one request per process gets that 503. Recycling bounds the age of a
             # connection that a firewall may have dropped while it sat idle.
             pool_pre_ping=False,
             pool_recycle=_POOL_RECYCLE_SECONDS,
